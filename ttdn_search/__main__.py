@@ -1,0 +1,5 @@
+"""Run the ttdn command line as `python -m ttdn_search`."""
+
+from ttdn_search.cli import main
+
+main()

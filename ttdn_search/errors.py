@@ -1,0 +1,29 @@
+"""The errors ttdn-search raises for things a user can fix; the CLI turns them into one-line messages."""
+
+
+class TtdnError(Exception):
+    """Something the user can fix; the message says what to do next."""
+
+    exit_code = 1
+
+
+class IndexMissing(TtdnError):
+    """No index at the given location."""
+
+
+class IndexLocked(TtdnError):
+    """Another index run holds the write lock."""
+
+
+class SchemaMismatch(TtdnError):
+    """The index was written by an incompatible version of ttdn-search."""
+
+
+class BadQuery(TtdnError):
+    """A query or filter value that cannot be understood."""
+
+    exit_code = 2
+
+
+class BadInput(TtdnError):
+    """An input file or record that cannot be read."""
