@@ -1,0 +1,110 @@
+"""One normalisation for index and query: pure str -> str functions over Vietnamese text.
+
+`normalize` gives the canonical surface form (NFC, one tone-mark placement, ASCII dashes and quotes,
+no invisible characters); `fold` gives the accent-insensitive key (no diacritics, đ -> d, lower case).
+Both keep the string's length-independent meaning; `normalize` is applied before anything is matched,
+`fold` only to build the accent-free view and to compare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Look-alikes that users and CMSs produce for the same character.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SLASHES = "\u2044\u2215\uff0f"
+_SQUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4\u0060"
+_DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Zero-width characters, soft hyphen, BOM, bidi marks: they hide inside copied numbers and words.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
+
+_TRANSLATE = {ord(c): "-" for c in _DASHES}
+_TRANSLATE.update({ord(c): "/" for c in _SLASHES})
+_TRANSLATE.update({ord(c): "'" for c in _SQUOTES})
+_TRANSLATE.update({ord(c): '"' for c in _DQUOTES})
+_TRANSLATE.update({ord(c): " " for c in _SPACES})
+_TRANSLATE.update({ord(c): None for c in _INVISIBLE})
+# Icelandic eth looks like Đ and is what some legacy converters emit for it.
+_TRANSLATE.update({0x00D0: "Đ", 0x00F0: "đ", 0x0110: "Đ", 0x0111: "đ"})
+
+# The five Vietnamese tone marks as combining characters (huyền, sắc, ngã, hỏi, nặng).
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_RE = re.compile(f"[{_TONES}]")
+# Vowels that carry a quality mark (circumflex, breve, horn) take the tone when present.
+_MARKED = set("âăêôơư")
+_VOWELS = set("aăâeêioôơuưy")
+# A Vietnamese syllable: onset, vowel nucleus, coda. The onset takes "qu" and "gi" whole.
+_SYLLABLE = re.compile(
+    r"^(?P<onset>ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"(?P<nucleus>[aăâeêioôơuưy]{1,3})"
+    r"(?P<coda>ch|ng|nh|[cmnpt])?$"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _place_tone(word: str) -> str:
+    """Put the tone mark of one syllable on the vowel the classic rule chooses (hòa, thủy, quý)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = _TONE_RE.findall(decomposed)
+    if len(tones) != 1:
+        return word
+    bare = unicodedata.normalize("NFC", _TONE_RE.sub("", decomposed))
+    lower = bare.lower()
+    m = _SYLLABLE.match(lower)
+    if not m:
+        return word
+    onset, nucleus, coda = m.group("onset") or "", m.group("nucleus"), m.group("coda") or ""
+    if onset == "gi" and not nucleus:
+        return word
+    start = len(onset)
+    marked = [i for i, ch in enumerate(nucleus) if ch in _MARKED]
+    if marked:
+        # "ươ" takes the tone on ơ: the last marked vowel.
+        pos = marked[-1]
+    elif coda:
+        pos = len(nucleus) - 1
+    elif len(nucleus) == 3:
+        pos = 1
+    elif len(nucleus) == 2:
+        pos = 0
+    else:
+        pos = 0
+    i = start + pos
+    out = bare[: i + 1] + tones[0] + bare[i + 1 :]
+    return unicodedata.normalize("NFC", out)
+
+
+def _needs_tone_check(word: str) -> bool:
+    return len(word) > 1 and any(ord(c) > 0x7F for c in word)
+
+
+def normalize(text: str) -> str:
+    """Canonical form of text: NFC, one tone-mark placement, ASCII dashes/quotes/slashes, no invisibles."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    return _WORD.sub(lambda m: _place_tone(m.group()) if _needs_tone_check(m.group()) else m.group(), text)
+
+
+def fold(text: str) -> str:
+    """Accent-insensitive key: diacritics removed, đ -> d, lower case ("Đối ngoại" -> "doi ngoai")."""
+    text = text.translate(_TRANSLATE).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    """True when text has any Vietnamese letter beyond ASCII (a tone, a quality mark, or đ)."""
+    return any(ord(c) > 0x7F and c.isalpha() for c in text)
+
+
+def fold_char_map(text: str) -> str:
+    """`fold` that keeps one output character per input character, so offsets carry over."""
+    out = []
+    for ch in text:
+        f = fold(ch)
+        out.append(f if len(f) == 1 else ch.lower())
+    return "".join(out)
