@@ -1,0 +1,462 @@
+"""Read articles from text, HTML and JSON Lines files; strip page boilerplate; find the headline.
+
+Boilerplate is recognised by the shape of a line and where it stands, not by a list of site strings:
+navigation lines written in untoned Latin, image file names, counters, banners above the headline,
+and the lists of other headlines that follow a short label at the end of a page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ttdn_search.normalize import has_diacritics, normalize
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Article:
+    """One article as read from a file: clean text, headline and what the page said around them."""
+
+    id: str
+    title: str
+    text: str
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    # Lines removed as boilerplate (banners, bylines, counters); taggers may read them, nothing indexes them.
+    meta_lines: list[str] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for part in (self.title, self.text, self.date or "", self.source or "", self.url or "", "\n".join(self.meta_lines)):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass
+class Skipped:
+    """An input that could not be read, with the reason in Vietnamese for the user."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Line shapes
+
+_IMAGE_LINE = re.compile(r"^[\w.\-()%+]+\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?)$", re.IGNORECASE)
+# "(0) Bình luận", "Lượt xem: 76", "Bình luận (3)", "Lượt thích 12": a label and a count, nothing else.
+_COUNTER = re.compile(r"^(?:\(\d+\)\s*[^\d\W][\w ]{0,25}|[^\d\W][\w ]{0,25}?[:\s]\s*\(?\d[\d.,]*\)?)$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"')\]]$")
+# A byline date: "08/01/2024, 05:10", "Đăng ngày: 27/12/2019 - Lượt xem: 76", "Thứ Hai, 08/01/2024 05:10 (GMT+7)".
+_DATE_IN_LINE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d{2}\b")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _is_untoned_latin_label(line: str, words: list[str]) -> bool:
+    """A short line of plain ASCII words in a Vietnamese page: navigation or a CMS footer."""
+    return 0 < len(words) <= 10 and not has_diacritics(line) and not any(w.isdigit() for w in words)
+
+
+def _is_byline_or_counter(line: str, words: list[str]) -> bool:
+    if len(words) > 14:
+        return False
+    if _COUNTER.match(line):
+        return True
+    # A short line carrying a full date and little else is a byline or timestamp.
+    return bool(_DATE_IN_LINE.search(line)) and len(words) <= 12 and not _SENTENCE_END.search(line.rstrip())
+
+
+def _is_noise(line: str) -> bool:
+    """Lines that are never article text, wherever they stand."""
+    words = _words(line)
+    if not words:
+        return True
+    if _IMAGE_LINE.match(line):
+        return True
+    return _is_untoned_latin_label(line, words) or _is_byline_or_counter(line, words)
+
+
+def _is_paragraph(line: str) -> bool:
+    words = _words(line)
+    return len(words) >= 25 or (len(words) >= 10 and bool(_SENTENCE_END.search(line)))
+
+
+def _is_label(line: str) -> bool:
+    """A short section label such as a 'related news' heading: a few words, no digits, no punctuation."""
+    words = _words(line)
+    return (
+        1 <= len(words) <= 4
+        and not any(ch.isdigit() for ch in line)
+        and not _SENTENCE_END.search(line)
+        and line[:1].isupper()
+    )
+
+
+def _is_headline_like(line: str) -> bool:
+    words = _words(line)
+    return 3 <= len(words) <= 40 and not line.rstrip().endswith(".")
+
+
+def _is_banner(line: str, words: list[str]) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    all_caps = len(letters) >= 12 and all(c.isupper() for c in letters)
+    # A word of ASCII letters joined to digits by hyphens ("Home-latest-1") is a CMS slot name.
+    slot_name = bool(re.search(r"\b[A-Za-z]+(?:-[A-Za-z0-9]+)+\b", line)) and bool(re.search(r"\d", line))
+    return all_caps or slot_name
+
+
+# ---------------------------------------------------------------------------------------------
+# Page cleaning
+
+
+@dataclass
+class CleanPage:
+    title: str
+    body: list[str]
+    meta_lines: list[str]
+
+
+def _title_score(line: str, counts: dict[str, int]) -> float:
+    words = _words(line)
+    if len(words) < 4 or len(words) > 45 or line.rstrip().endswith("."):
+        return -1.0
+    if _is_banner(line, words) or _is_noise(line):
+        return -1.0
+    score = min(len(words), 25) / 25.0
+    if has_diacritics(line):
+        score += 0.5
+    if counts.get(line, 0) > 1:
+        # A headline usually appears twice: in the page's breadcrumb/heading and again in the body or tail.
+        score += 0.6
+    return score
+
+
+def _cut_tail(lines: list[str], start: int) -> tuple[list[str], list[str]]:
+    """Split off the lists of other headlines that follow a short label at the end of a page."""
+    for i in range(start, len(lines)):
+        if not _is_label(lines[i]):
+            continue
+        rest = [ln for ln in lines[i + 1 :] if not _is_noise(ln)]
+        if not rest or not _is_headline_like(rest[0]):
+            if not rest:
+                return lines[:i], lines[i:]
+            continue
+        # Two body paragraphs in a row after the label mean the article goes on: it was a caption.
+        run = best = 0
+        for ln in rest:
+            run = run + 1 if (_is_paragraph(ln) and ln.rstrip().endswith(".")) else 0
+            best = max(best, run)
+        if best >= 2:
+            continue
+        return lines[:i], lines[i:]
+    return lines, []
+
+
+def clean_page(text: str, title: str | None = None) -> CleanPage:
+    """Headline, body lines and boilerplate lines of one page's text."""
+    raw = [normalize(ln).strip() for ln in text.splitlines()]
+    lines = [ln for ln in raw if ln]
+    counts: dict[str, int] = {}
+    for ln in lines:
+        counts[ln] = counts.get(ln, 0) + 1
+    meta: list[str] = []
+
+    if title:
+        title = normalize(title).strip()
+        body_start = 0
+        if lines and lines[0] == title:
+            body_start = 1
+    else:
+        # The headline is the best candidate among the lines before the first body paragraph.
+        first_par = next(
+            (i for i, ln in enumerate(lines) if _is_paragraph(ln) and not _is_noise(ln) and not _is_banner(ln, _words(ln))),
+            len(lines),
+        )
+        candidates = [(i, _title_score(ln, counts)) for i, ln in enumerate(lines[: max(first_par, 1)])]
+        candidates = [(i, s) for i, s in candidates if s > 0]
+        if candidates:
+            best_i = max(candidates, key=lambda c: (c[1], c[0]))[0]
+            title = lines[best_i]
+            meta.extend(lines[:best_i])
+            body_start = best_i + 1
+        else:
+            title = ""
+            body_start = 0
+
+    body_lines = lines[body_start:]
+    body_lines, tail = _cut_tail(body_lines, 0)
+    meta.extend(tail)
+    body: list[str] = []
+    seen: set[str] = set()
+    for ln in body_lines:
+        if _is_noise(ln) or ln == title:
+            meta.append(ln)
+            continue
+        if ln in seen and not _is_paragraph(ln):
+            continue
+        seen.add(ln)
+        body.append(ln)
+    if not title and body:
+        title = body[0] if len(_words(body[0])) <= 40 else " ".join(_words(body[0])[:20])
+    return CleanPage(title=title, body=body, meta_lines=meta)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _Unreadable("UTF-16 hỏng, không đọc được") from exc
+    if b"\x00" in data[:8192]:
+        raise _Unreadable("không phải tệp văn bản (có byte NUL)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        from ttdn_search.legacy import decode_legacy
+
+        text = decode_legacy(data)
+        if text is None:
+            raise _Unreadable(f"không phải UTF-8 (byte lỗi ở vị trí {exc.start})") from exc
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers
+
+
+def _file_id(path: Path, root: Path | None) -> str:
+    """A stable id from the file path: the root folder's name and the path under it, without suffix."""
+    if root is not None and root.is_dir():
+        rel = path.relative_to(root)
+        name = f"{root.name}/{rel.as_posix()}"
+    else:
+        name = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+    for suffix in (".html", ".htm", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name
+
+
+def _read_text_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
+    data = path.read_bytes()
+    if not data.strip():
+        yield Skipped(str(path), "tệp rỗng")
+        return
+    text = decode_bytes(data)
+    page = clean_page(text)
+    if not page.body and not page.title:
+        yield Skipped(str(path), "không có nội dung bài viết")
+        return
+    yield Article(
+        id=_file_id(path, root),
+        title=page.title,
+        text="\n".join(page.body),
+        path=str(path),
+        meta_lines=page.meta_lines,
+    )
+
+
+def _read_html_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
+    from ttdn_search.htmltext import html_to_page
+
+    data = path.read_bytes()
+    if not data.strip():
+        yield Skipped(str(path), "tệp rỗng")
+        return
+    text = decode_bytes(data)
+    page = html_to_page(text)
+    clean = clean_page("\n".join(page.lines), title=page.title)
+    if not clean.body:
+        yield Skipped(str(path), "không tìm thấy nội dung bài viết trong HTML")
+        return
+    yield Article(
+        id=_file_id(path, root),
+        title=clean.title,
+        text="\n".join(clean.body),
+        date=page.date,
+        url=page.url,
+        path=str(path),
+        meta_lines=page.meta_lines + clean.meta_lines,
+    )
+
+
+_ISO_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})")
+
+
+def _record_date(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DATE.match(value.strip())
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def article_from_record(rec: dict, default_id: str, path: str | None = None) -> Article:
+    """An Article from one JSON record; raises ValueError with a Vietnamese reason when it is unusable."""
+    if not isinstance(rec, dict):
+        raise ValueError("dòng không phải một đối tượng JSON")
+    text = rec.get("text")
+    if not isinstance(text, str):
+        raise ValueError("thiếu trường 'text' hoặc 'text' không phải chuỗi")
+    if not text.strip():
+        raise ValueError("trường 'text' rỗng")
+    title = rec.get("title")
+    title = title if isinstance(title, str) and title.strip() else None
+    page = clean_page(text, title=title)
+    rid = rec.get("id")
+    rid = str(rid).strip() if isinstance(rid, (str, int)) and str(rid).strip() else default_id
+    source = rec.get("source") if isinstance(rec.get("source"), str) else None
+    url = rec.get("url") if isinstance(rec.get("url"), str) else None
+    return Article(
+        id=normalize(rid),
+        title=page.title,
+        text="\n".join(page.body),
+        date=_record_date(rec.get("date")),
+        source=source,
+        url=url,
+        path=path,
+        meta_lines=page.meta_lines,
+    )
+
+
+def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    stem = _file_id(path, root).rsplit(".", 1)[0]
+    with opener(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield Skipped(str(path), "dòng không phải UTF-8", lineno)
+                continue
+            except json.JSONDecodeError as exc:
+                yield Skipped(str(path), f"JSON hỏng ({exc.msg})", lineno)
+                continue
+            try:
+                yield article_from_record(rec, f"{stem}:{lineno}", str(path))
+            except ValueError as exc:
+                yield Skipped(str(path), str(exc), lineno)
+
+
+def _reader_for(path: Path):
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        return _read_jsonl
+    if name.endswith(HTML_SUFFIXES):
+        return _read_html_file
+    if name.endswith(TEXT_SUFFIXES):
+        return _read_text_file
+    return None
+
+
+def _walk(root: Path) -> Iterator[Path | Skipped]:
+    """Files under a folder in sorted order; symlink loops and unreadable folders are reported, not followed."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            yield Skipped(str(folder), f"không đọc được thư mục ({exc.strerror})")
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            yield Skipped(str(folder), "vòng lặp liên kết tượng trưng, bỏ qua")
+            continue
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Skipped(str(folder), f"không đọc được thư mục ({exc.strerror})")
+            continue
+        subdirs = []
+        for entry in entries:
+            p = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subdirs.append(p)
+            elif _reader_for(p) is not None:
+                yield p
+        stack.extend(reversed(subdirs))
+
+
+def iter_paths(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, Path | None] | Skipped]:
+    """Every readable input file under the given paths, with the root it was found under."""
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            yield Skipped(str(p), "không tồn tại")
+        elif p.is_dir():
+            for item in _walk(p):
+                yield item if isinstance(item, Skipped) else (item, p)
+        elif _reader_for(p) is None:
+            yield Skipped(str(p), "định dạng không hỗ trợ (cần .txt, .html, .htm, .jsonl, .jsonl.gz)")
+        else:
+            yield (p, None)
+
+
+def read_file(path: Path, root: Path | None = None) -> Iterator[Article | Skipped]:
+    """Articles in one file; problems come back as Skipped items, never as exceptions."""
+    reader = _reader_for(path)
+    try:
+        size = path.stat().st_size
+        if reader is not _read_jsonl and size > MAX_FILE_BYTES:
+            yield Skipped(str(path), f"tệp quá lớn ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+            return
+        yield from reader(path, root)
+    except _Unreadable as exc:
+        yield Skipped(str(path), str(exc))
+    except PermissionError:
+        yield Skipped(str(path), "không có quyền đọc tệp")
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield Skipped(str(path), f"lỗi đọc tệp ({getattr(exc, 'strerror', None) or exc})")
+
+
+def iter_articles(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Skipped]:
+    """Every article under the given files and folders, in a stable order, with skipped inputs in between."""
+    for item in iter_paths(paths):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from read_file(*item)
