@@ -1,0 +1,202 @@
+"""Vietnamese analysis: protected tokens, syllable and folded views, and pyvi word segmentation.
+
+Three views of every text field (issue #3):
+- words: pyvi's segmentation ("thông_tin", "đối_ngoại"), lower-cased after segmenting;
+- syllables with positions: phrases and proximity that survive segmentation errors;
+- folded syllables (no diacritics, đ -> d) for queries typed without accents.
+Directive numbers, dates, numbers, URLs and e-mail addresses are recognised first, on the normalised
+text, and become one token each in canonical form, so "57 - KL/TW", "57-kl/tw" and "57–KL∕TW" are one term.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from ttdn_search.normalize import fold, normalize
+
+_L = r"A-Za-zĐđƯư"
+_SP = r"[ \t]*"
+# Party: 57-KL/TW, 59 - KH/BCĐTTĐN, 88 -CTr/TU.  State: 1234/QĐ-TTg, 72/2015/NĐ-CP, 202/2025/QH15,
+# 3616/BTTTT-TTĐN.  Both need letters in the code, so dates and year ranges never match.
+_PARTY = rf"\d{{1,5}}{_SP}-{_SP}[{_L}]{{1,6}}{_SP}/{_SP}[{_L}]{{1,12}}\d{{0,2}}(?:{_SP}-{_SP}[{_L}]{{1,12}}\d{{0,2}})*"
+_STATE = (
+    rf"\d{{1,5}}{_SP}/{_SP}(?:(?:19|20)\d{{2}}{_SP}/{_SP})?[{_L}]{{1,8}}\d{{0,2}}"
+    rf"(?:{_SP}[-/]{_SP}[{_L}]{{1,12}}\d{{0,2}})*"
+)
+_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}"
+_URL = r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]"
+_EMAIL = r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+_NUMBER = r"\d+(?:[.,]\d+)+"
+_SYLLABLE = r"[^\W_]+"
+
+TOKEN_RE = re.compile(
+    rf"(?P<url>{_URL})|(?P<email>{_EMAIL})"
+    rf"|(?<![\w/])(?P<directive>{_PARTY}|{_STATE})(?![\w/])"
+    rf"|(?<![\d/.\-])(?P<date>{_DATE})(?![\d/.\-])"
+    rf"|(?P<number>{_NUMBER})(?![\w])"
+    rf"|(?P<syl>{_SYLLABLE})"
+)
+PROTECTED_KINDS = ("url", "email", "directive", "date", "number")
+
+
+def canonical_directive(raw: str) -> str:
+    """Index key of a directive number: no spaces, no leading zeros, folded, lower case."""
+    s = re.sub(r"\s+", "", raw)
+    s = re.sub(r"(?<=[/-])T[ƯU]$", lambda m: "TW" if "Ư" in m.group() else m.group(), s)
+    s = re.sub(r"(?<=[/-])tư$", "tw", s)
+    s = re.sub(r"^0+(?=\d)", "", s)
+    return fold(s)
+
+
+def canonical_date(raw: str) -> str:
+    d, m, y = re.split(r"[/.\-]", raw)
+    return f"{y}-{int(m):02d}-{int(d):02d}"
+
+
+def token_key(kind: str, text: str) -> str:
+    """The exact (diacritic-keeping, lower-case) index key of one token."""
+    if kind == "directive":
+        return canonical_directive(text)
+    if kind == "date":
+        return canonical_date(text)
+    if kind == "number":
+        return re.sub(r"[.,]", "", text)
+    return text.lower()
+
+
+def iter_tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, key, start, end) for every token of already-normalised text, offsets into that text."""
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        yield kind, token_key(kind, m.group()), m.start(), m.end()
+
+
+# ---------------------------------------------------------------------------------------------
+# Whoosh components. They are pickled into the index with the schema, so they keep no state.
+
+
+class SyllableTokenizer(Tokenizer):
+    """Syllables and protected tokens of normalised text, with positions and character offsets."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        if mode == "query":
+            value = normalize(value)
+        for pos, (kind, key, s, e) in enumerate(iter_tokens(value)):
+            t.text = key
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[s:e]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + s, start_char + e
+            yield t
+
+
+class FoldFilter(Filter):
+    """Remove diacritics and fold đ to d, for the accent-free view."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class PresegmentedTokenizer(Tokenizer):
+    """Tokens of a string that `segment_words` already produced: space-separated, lower case."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        offset = 0
+        for pos, word in enumerate(value.split() if tokenize else [value]):
+            t.text = word.lower()
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                s = value.find(word, offset)
+                t.startchar, t.endchar = start_char + s, start_char + s + len(word)
+                offset = s + len(word)
+            yield t
+
+
+def syllable_analyzer():
+    return SyllableTokenizer()
+
+
+def folded_analyzer():
+    return SyllableTokenizer() | FoldFilter()
+
+
+def word_analyzer():
+    return PresegmentedTokenizer()
+
+
+# ---------------------------------------------------------------------------------------------
+# Word view: pyvi between protected tokens
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    from ttdn_search.segment import word_spans
+
+    return word_spans(text)
+
+
+def segment_words(text: str) -> str:
+    """The word view of normalised text: pyvi words joined by '_', protected tokens whole, lower case."""
+    out: list[str] = []
+    last = 0
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        if kind == "syl":
+            continue
+        _segment_plain(text[last : m.start()], out)
+        out.append(token_key(kind, m.group()))
+        last = m.end()
+    _segment_plain(text[last:], out)
+    return " ".join(out)
+
+
+def _segment_plain(chunk: str, out: list[str]) -> None:
+    # pyvi's cost grows faster than linearly with length, and a line break ends a sentence anyway.
+    for line in chunk.split("\n"):
+        if not line.strip():
+            continue
+        for s, e in _word_spans(line):
+            word = line[s:e]
+            sylls = re.findall(_SYLLABLE, word)
+            if sylls:
+                out.append("_".join(sylls).lower())
+
+
+def query_syllables(text: str) -> list[tuple[str, str]]:
+    """(kind, key) of each token of a query, after the same normalisation as the index."""
+    return [(kind, key) for kind, key, _, _ in iter_tokens(normalize(text))]

@@ -1,0 +1,51 @@
+"""The one index schema, its field names and its version."""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.columns import VarBytesColumn
+
+from ttdn_search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+
+# Bump when the schema or the analysis changes in a way that old indexes cannot serve.
+SCHEMA_VERSION = 1
+
+# Facet fields: exact values, comma-separated when several.
+FACET_FIELDS = ("province", "province_new", "year", "directive", "kind")
+
+
+def _facet() -> fields.KEYWORD:
+    return fields.KEYWORD(stored=False, commas=True, lowercase=False, scorable=False)
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.STORED(),
+        text=fields.STORED(),
+        date=fields.ID(stored=True, sortable=True),
+        source=fields.STORED(),
+        url=fields.STORED(),
+        path=fields.STORED(),
+        tags=fields.STORED(),
+        content_hash=fields.ID(stored=True),
+        # Three views of the title and the body (see analysis.py).
+        title_words=fields.TEXT(analyzer=word_analyzer(), phrase=False, field_boost=2.0),
+        body_words=fields.TEXT(analyzer=word_analyzer(), phrase=False),
+        title_syl=fields.TEXT(analyzer=syllable_analyzer(), phrase=True, field_boost=2.0),
+        body_syl=fields.TEXT(analyzer=syllable_analyzer(), phrase=True),
+        title_fold=fields.TEXT(analyzer=folded_analyzer(), phrase=True, field_boost=2.0),
+        body_fold=fields.TEXT(analyzer=folded_analyzer(), phrase=True),
+        # Facets and filters.
+        province=_facet(),
+        province_new=_facet(),
+        provinces=_facet(),
+        year=_facet(),
+        directive=_facet(),
+        kind=_facet(),
+        # All facet values of a document in one column, read per hit to count facets quickly.
+        facets=fields.COLUMN(VarBytesColumn()),
+    )
+
+
+SCHEMA = build_schema()
