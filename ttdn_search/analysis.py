@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 
 from ttdn_search.normalize import fold, normalize
 
@@ -75,52 +75,7 @@ def iter_tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Whoosh components. They are pickled into the index with the schema, so they keep no state.
-
-
-class SyllableTokenizer(Tokenizer):
-    """Syllables and protected tokens of normalised text, with positions and character offsets."""
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = value
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        if mode == "query":
-            value = normalize(value)
-        for pos, (kind, key, s, e) in enumerate(iter_tokens(value)):
-            t.text = key
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[s:e]
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar, t.endchar = start_char + s, start_char + e
-            yield t
-
-
-class FoldFilter(Filter):
-    """Remove diacritics and fold đ to d, for the accent-free view."""
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
+# The Whoosh tokenizer. It is pickled into the index with the schema, so it keeps no state.
 
 
 class PresegmentedTokenizer(Tokenizer):
@@ -146,14 +101,6 @@ class PresegmentedTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char + s, start_char + s + len(word)
                 offset = s + len(word)
             yield t
-
-
-def syllable_analyzer():
-    return SyllableTokenizer()
-
-
-def folded_analyzer():
-    return SyllableTokenizer() | FoldFilter()
 
 
 def word_analyzer():
@@ -195,6 +142,16 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
             sylls = re.findall(_SYLLABLE, word)
             if sylls:
                 out.append("_".join(sylls).lower())
+
+
+def syllable_keys(text: str) -> list[str]:
+    """Index keys of the syllable view of normalised text, one per position."""
+    return [key for _, key, _, _ in iter_tokens(text)]
+
+
+def folded_keys(keys: list[str]) -> list[str]:
+    """The accent-free view of syllable keys, position for position."""
+    return [fold(k) for k in keys]
 
 
 def query_syllables(text: str) -> list[tuple[str, str]]:

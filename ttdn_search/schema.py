@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh import fields
 from whoosh.columns import VarBytesColumn
 
-from ttdn_search.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from ttdn_search.analysis import word_analyzer
 
 # Bump when the schema or the analysis changes in a way that old indexes cannot serve.
 SCHEMA_VERSION = 1
@@ -29,13 +29,16 @@ def build_schema() -> fields.Schema:
         path=fields.STORED(),
         tags=fields.STORED(),
         content_hash=fields.ID(stored=True),
-        # Three views of the title and the body (see analysis.py).
+        # "id<US>hash", read from the lexicon to skip unchanged articles without loading stored fields.
+        idhash=fields.ID(),
+        # Three views of the title and the body (see analysis.py), tokenised in the worker processes:
+        # the writer only splits them on spaces.
         title_words=fields.TEXT(analyzer=word_analyzer(), phrase=False, field_boost=2.0),
         body_words=fields.TEXT(analyzer=word_analyzer(), phrase=False),
-        title_syl=fields.TEXT(analyzer=syllable_analyzer(), phrase=True, field_boost=2.0),
-        body_syl=fields.TEXT(analyzer=syllable_analyzer(), phrase=True),
-        title_fold=fields.TEXT(analyzer=folded_analyzer(), phrase=True, field_boost=2.0),
-        body_fold=fields.TEXT(analyzer=folded_analyzer(), phrase=True),
+        title_syl=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
+        body_syl=fields.TEXT(analyzer=word_analyzer(), phrase=True),
+        title_fold=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
+        body_fold=fields.TEXT(analyzer=word_analyzer(), phrase=True),
         # Facets and filters.
         province=_facet(),
         province_new=_facet(),

@@ -1,0 +1,460 @@
+"""The `ttdn` command line: a thin shell over the library. The only module that imports click."""
+
+from __future__ import annotations
+
+import functools
+import html as html_lib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from ttdn_search.errors import BadQuery, TtdnError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _echo_json(obj, nl: bool = False) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=None if nl else 2))
+
+
+def _fail(msg: str, code: int = 1):
+    click.echo(f"Lỗi: {msg}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Turn library errors into one-line messages and exit codes (1 error, 2 usage)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TtdnError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("Đã dừng theo yêu cầu (Ctrl-C). Chỉ mục vẫn giữ những lô đã ghi xong.", 1)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper
+
+
+def index_option(fn):
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("TTDN_INDEX") or "index", show_default="./index hoặc $TTDN_INDEX",
+        help="Thư mục chỉ mục / index directory.",
+    )(fn)
+
+
+def filter_options(fn):
+    """-p/-y/-d/--kind/--from/--to: repeat an option to OR its values; different options AND."""
+    opts = [
+        click.option("-p", "--province", multiple=True, help="Tỉnh/thành (mọi cách viết, cũ hoặc mới) / province."),
+        click.option("-y", "--year", multiple=True, help="Năm: 2020 hoặc 2019-2021 / year or range."),
+        click.option("-d", "--directive", multiple=True, help="Văn bản được dẫn: 57-KL/TW, 'ket luan 57' / cited directive."),
+        click.option("--kind", multiple=True, help="Loại bài, ví dụ 'Hội nghị tổng kết' / article kind."),
+        click.option("--from", "date_from", help="Từ ngày YYYY[-MM[-DD]] / from date."),
+        click.option("--to", "date_to", help="Đến ngày YYYY[-MM[-DD]] / to date."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _filters(province=(), year=(), directive=(), kind=(), date_from=None, date_to=None, exact=None):
+    from ttdn_search.search import Filters
+
+    return Filters(list(province), list(year), list(directive), list(kind), date_from, date_to, exact or {})
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="ttdn-search", prog_name="ttdn")
+def main():
+    """ttdn: tìm kiếm tin bài thông tin đối ngoại / search Vietnamese foreign-information news.
+
+    \b
+    Ví dụ / example:
+      ttdn index bai-viet/            # lập chỉ mục một thư mục
+      ttdn search "thông tin đối ngoại" -p "Nghệ An" -y 2024
+      ttdn directive "ket luan 57"
+      ttdn html "thông tin đối ngoại" -o ket-qua/
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Xây lại từ đầu (chỉ mục cũ giữ nguyên đến khi xong) / start fresh.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình (mặc định: số lõi) / worker processes.")
+@click.option("-q", "--quiet", is_flag=True, help="Không in tiến độ / no progress output.")
+@click.option("--json", "as_json", is_flag=True, help="In báo cáo JSON / JSON report.")
+@handle_errors
+def index(paths, index_dir, rebuild, jobs, quiet, as_json):
+    """Lập chỉ mục các tệp .txt, .html, .jsonl(.gz) / index files and folders.
+
+    Exit 0 khi mọi tệp được đọc; 1 khi có tệp bị bỏ qua (phần còn lại vẫn được lập chỉ mục).
+
+    \b
+    Ví dụ: ttdn index ../shared/corpus/seeds --index ./index
+    """
+    from ttdn_search.indexer import build_index
+
+    show_progress = not quiet and not as_json and sys.stderr.isatty()
+    bar = None
+    if show_progress:
+        bar = click.progressbar(length=0, label="Đang lập chỉ mục", file=sys.stderr, show_pos=True)
+        bar.__enter__()
+
+    def on_skip(sk):
+        if not quiet:
+            click.echo(f"Bỏ qua: {sk}", err=True)
+
+    def progress(n):
+        if bar is not None:
+            bar.length = (bar.length or 0) + n
+            bar.update(n)
+
+    try:
+        report = build_index(paths, index_dir, rebuild=rebuild, jobs=jobs, progress=progress, on_skip=on_skip)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        _echo_json(report.to_json())
+    elif not quiet:
+        click.echo(
+            f"Xong: thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
+            f"bỏ qua {len(report.skipped)}; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
+        )
+    if report.skipped:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def terminal_snippet(snippet_html: str) -> str:
+    """A snippet for the terminal: marks in bold colour, HTML entities undone."""
+    parts, pos = [], 0
+    for m in _MARK.finditer(snippet_html):
+        parts.append(html_lib.unescape(snippet_html[pos : m.start()]))
+        parts.append(click.style(html_lib.unescape(m.group(1)), fg="yellow", bold=True))
+        pos = m.end()
+    parts.append(html_lib.unescape(snippet_html[pos:]))
+    return "".join(parts).replace("\n", " ")
+
+
+def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
+    if as_json or nl:
+        obj = res.to_json()
+        if qid is not None:
+            obj = {"qid": qid, **obj}
+        _echo_json(obj, nl=nl)
+        return
+    if res.directives:
+        for d in res.directives:
+            desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
+            click.echo(click.style(d.id, bold=True) + (f"  {desc}" if desc else ""))
+    click.echo(f"{res.total} kết quả cho «{res.query}» ({res.took_ms:.1f} ms)")
+    if res.suggestion:
+        click.echo(f"Có phải bạn muốn tìm: {click.style(res.suggestion, bold=True)}")
+    for i, h in enumerate(res.hits, res.offset + 1):
+        meta = " · ".join(x for x in (h.date, h.province, ", ".join(h.directives[:4])) if x)
+        click.echo(f"{i}. {click.style(h.title, bold=True)}" + (f"  [{meta}]" if meta else ""))
+        click.echo(f"   {h.id}")
+        if h.snippet:
+            click.echo("   " + terminal_snippet(h.snippet))
+    summary = []
+    for name, label in (("province", "Tỉnh"), ("year", "Năm"), ("directive", "Văn bản"), ("kind", "Loại")):
+        vals = res.facets.get(name) or []
+        if vals:
+            summary.append(f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
+    if summary:
+        click.echo("— " + " | ".join(summary))
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@index_option
+@filter_options
+@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=10, show_default=True, help="Số kết quả / hits.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Bỏ qua N kết quả đầu / paging offset.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
+@click.option("--nl", is_flag=True, help="JSON Lines (một dòng) / newline-delimited JSON.")
+@click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8"),
+              help="Tệp truy vấn, mỗi dòng một câu (văn bản hoặc JSON); '-' là stdin / batch file.")
+@handle_errors
+def search(query, index_dir, province, year, directive, kind, date_from, date_to, limit, offset, sort, as_json, nl,
+           queries_file):
+    """Tìm kiếm bài viết / search articles.
+
+    \b
+    Ví dụ:
+      ttdn search "hội nghị tổng kết thông tin đối ngoại" -p "Nghệ An"
+      ttdn search 'province:"Hưng Yên" year:2019 directive:59-KH/BCĐTTĐN'
+      ttdn search "57-kl/tw" --sort date --json
+      ttdn search --queries queries.jsonl --nl
+    """
+    from ttdn_search.search import Searcher
+
+    filters = _filters(province, year, directive, kind, date_from, date_to)
+    with Searcher(index_dir) as s:
+        if queries_file is not None:
+            _batch(s, queries_file, filters, limit, offset, sort)
+            return
+        res = s.search(query, filters=filters, limit=limit, offset=offset, sort=sort)
+        _print_result(res, nl=nl, as_json=as_json)
+
+
+def _batch(s, fh, filters, limit, offset, sort) -> None:
+    """One JSON line per input line; a bad line gets an error object, the rest still run."""
+    errors = 0
+    for lineno, line in enumerate(fh, 1):
+        line = line.strip()
+        if not line:
+            continue
+        qid = str(lineno)
+        try:
+            if line.startswith("{"):
+                try:
+                    rec = json.loads(line)
+                except ValueError as exc:
+                    raise BadQuery(f"dòng {lineno}: JSON hỏng ({exc})") from exc
+                qid = str(rec.get("qid", lineno))
+                f = filters.merged({k: ([v] if isinstance(v, str) else [str(x) for x in v])
+                                    for k, v in rec.items() if k in ("province", "year", "directive", "kind", "from", "to") and v})
+                res = s.search(str(rec.get("query", "")), filters=f, limit=int(rec.get("limit", limit)),
+                               offset=offset, sort=rec.get("sort", sort))
+            else:
+                res = s.search(line, filters=filters, limit=limit, offset=offset, sort=sort)
+            _print_result(res, nl=True, as_json=True, qid=qid)
+        except TtdnError as exc:
+            errors += 1
+            _echo_json({"qid": qid, "error": str(exc)}, nl=True)
+    if errors:
+        click.echo(f"{errors} truy vấn lỗi.", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@filter_options
+@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
+@click.option("--nl", is_flag=True, help="JSON một dòng / one-line JSON.")
+@handle_errors
+def directive(query, index_dir, province, year, directive, kind, date_from, date_to, limit, offset, as_json, nl):
+    """Mọi bài dẫn một văn bản, mới nhất trước / every article citing a directive.
+
+    \b
+    Ví dụ:
+      ttdn directive 57-KL/TW
+      ttdn directive "ket luan 57" --json
+    """
+    from ttdn_search.search import Searcher, directive_info, resolve_directives
+
+    ids = resolve_directives(query)
+    filters = _filters(province, year, directive, kind, date_from, date_to)
+    filters.directive.extend(ids)
+    with Searcher(index_dir) as s:
+        res = s.search("", filters=filters, limit=limit, offset=offset, sort="date", directive_lookup=False)
+    res.query = query
+    res.directives = [directive_info(i) for i in ids]
+    if as_json or nl:
+        out = res.to_json()
+        out = {"query": query, "directives": out.pop("directives"), **out}
+        _echo_json(out, nl=nl)
+        return
+    if len(ids) > 1:
+        click.echo(f"«{query}» có thể là {len(ids)} văn bản; kết quả gồm tất cả. Chọn một bằng số hiệu đầy đủ:")
+    for d in res.directives:
+        desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
+        click.echo(click.style(d.id, bold=True) + (f"  {desc}" if desc else ""))
+    click.echo(f"{res.total} bài dẫn văn bản này.")
+    by_prov = res.facets.get("province") or []
+    if by_prov:
+        click.echo("Theo tỉnh: " + ", ".join(f"{c.value} ({c.count})" for c in by_prov))
+    years = res.facets.get("year") or []
+    if years:
+        click.echo("Theo năm: " + ", ".join(f"{c.value} ({c.count})" for c in years))
+    for i, h in enumerate(res.hits, offset + 1):
+        meta = " · ".join(x for x in (h.date, h.province) if x)
+        click.echo(f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id})")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def facets(index_dir, as_json):
+    """Mọi giá trị lọc kèm số bài / every facet value with its count.
+
+    \b
+    Ví dụ: ttdn facets --json
+    """
+    from dataclasses import asdict
+
+    from ttdn_search.facets import FACET_LABELS
+    from ttdn_search.search import Searcher
+
+    with Searcher(index_dir) as s:
+        all_f = s.all_facets()
+    if as_json:
+        _echo_json({k: [asdict(c) for c in v] for k, v in all_f.items()})
+        return
+    for name, counts in all_f.items():
+        click.echo(click.style(f"{FACET_LABELS[name]} ({len(counts)})", bold=True))
+        for c in counts:
+            click.echo(f"  {c.value}: {c.count}")
+
+
+@main.command()
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def show(doc_id, index_dir, as_json):
+    """Trường lưu trữ và mọi nhãn của một bài / stored fields and tags of one article.
+
+    \b
+    Ví dụ: ttdn show seeds/003_a57d34146efc6618
+    """
+    from ttdn_search.search import Searcher
+
+    with Searcher(index_dir) as s:
+        doc = s.document(doc_id)
+    if doc is None:
+        _fail(f"Không có bài '{doc_id}' trong chỉ mục '{index_dir}'. Tìm id bằng: ttdn search ...", 1)
+    if as_json:
+        _echo_json(doc)
+        return
+    click.echo(click.style(doc.get("title") or "", bold=True))
+    for key in ("id", "date", "source", "url", "path"):
+        if doc.get(key):
+            click.echo(f"{key}: {doc[key]}")
+    for key, value in (doc.get("tags") or {}).items():
+        if value:
+            click.echo(f"{key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
+    click.echo("")
+    click.echo(doc.get("text") or "")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def stats(index_dir, as_json):
+    """Số bài, dung lượng, lần cập nhật cuối / index statistics.
+
+    \b
+    Ví dụ: ttdn stats --json
+    """
+    from ttdn_search.search import Searcher
+
+    with Searcher(index_dir) as s:
+        st = s.stats()
+    if as_json:
+        _echo_json(st)
+        return
+    click.echo(f"Chỉ mục: {st['index_dir']}")
+    click.echo(f"Số bài: {st['articles']}")
+    click.echo(f"Dung lượng: {st['size_bytes'] / 1e6:.1f} MB")
+    click.echo(f"Cập nhật lần cuối: {st['last_update']}")
+    click.echo("Số giá trị mỗi nhóm lọc: " + ", ".join(f"{k} {v}" for k, v in st["facets"].items()))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Một dòng JSON mỗi bài (mặc định) / JSON lines.")
+@handle_errors
+def extract(paths, as_json):
+    """Nhãn của từng bài, không ghi chỉ mục / tags of each article, no index written.
+
+    \b
+    Ví dụ: ttdn extract ../shared/corpus/seeds --json
+    """
+    from ttdn_search.extract import tag
+    from ttdn_search.ingest import Skipped, iter_articles
+
+    skipped = 0
+    for item in iter_articles(paths):
+        if isinstance(item, Skipped):
+            skipped += 1
+            click.echo(f"Bỏ qua: {item}", err=True)
+            continue
+        tags = tag(item)
+        _echo_json({"id": item.id, "title": item.title, **tags.to_json()}, nl=True)
+    if skipped:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@index_option
+@filter_options
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Thư mục ghi trang / output directory.")
+@click.option("-n", "--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--facet-pages", type=click.IntRange(0, 50), default=8, show_default=True,
+              help="Số giá trị mỗi nhóm lọc được ghi thành trang / facet values per group written as pages.")
+@handle_errors
+def html(query, index_dir, province, year, directive, kind, date_from, date_to, out_dir, limit, sort, facet_pages):
+    """Ghi trang kết quả HTML tĩnh, mở được ngoại tuyến / write a static results page.
+
+    \b
+    Ví dụ: ttdn html "thông tin đối ngoại" -p "Nghệ An" -o ket-qua/
+    """
+    from ttdn_search.render import write_static_site
+    from ttdn_search.search import Searcher
+
+    filters = _filters(province, year, directive, kind, date_from, date_to)
+    with Searcher(index_dir) as s:
+        page = write_static_site(s, query, filters, out_dir, limit=limit, sort=sort, facet_values=facet_pages)
+    click.echo(str(page))
+
+
+@main.command()
+@index_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Chỉ nên dùng 127.0.0.1 / bind address.")
+@handle_errors
+def serve(index_dir, port, host):
+    """Phục vụ trang tìm kiếm trực tiếp trên máy / serve live search pages.
+
+    \b
+    Ví dụ: ttdn serve --port 8765   # rồi mở http://127.0.0.1:8765/
+    """
+    from ttdn_search.server import serve as run
+
+    run(index_dir, host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

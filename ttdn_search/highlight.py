@@ -1,0 +1,91 @@
+"""Highlight whole syllables and words that match a query, at offsets into the original text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from ttdn_search.analysis import iter_tokens
+from ttdn_search.normalize import fold
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """What to mark: exact (diacritic-keeping) keys, and folded keys when accents may differ."""
+
+    exact: frozenset[str]
+    folded: frozenset[str]
+
+    def __call__(self, key: str) -> bool:
+        return key in self.exact or fold(key) in self.folded
+
+
+def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
+    """(start, end) offsets into text of each run of adjacent matching tokens."""
+    spans: list[tuple[int, int]] = []
+    for _, key, s, e in iter_tokens(text):
+        if not matcher(key):
+            continue
+        # Merge with the previous match when only spaces separate them: "thông tin đối ngoại" is one mark.
+        if spans and not text[spans[-1][1] : s].strip():
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out, pos = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[pos:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+def highlight_all(text: str, matcher: Matcher) -> str:
+    """The whole text, HTML-escaped, with matches in <mark>."""
+    return _mark(text, highlight_spans(text, matcher), 0, len(text))
+
+
+def snippet(text: str, matcher: Matcher | None, width: int = 240) -> str:
+    """An escaped excerpt of about `width` characters around the densest cluster of matches."""
+    if not text:
+        return ""
+    spans = highlight_spans(text, matcher) if matcher else []
+    if not spans:
+        end = _word_end(text, min(len(text), width))
+        return escape(text[:end]) + (" …" if end < len(text) else "")
+    # The window that covers the most matched characters, starting at a match.
+    best_i, best_cov, j = 0, -1, 0
+    for i, (s, _) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= s + width:
+            j += 1
+        cov = sum(e2 - s2 for s2, e2 in spans[i:j])
+        if cov > best_cov:
+            best_i, best_cov = i, cov
+    first = spans[best_i][0]
+    start = _word_start(text, max(0, first - width // 4))
+    end = _word_end(text, min(len(text), start + width))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + _mark(text, spans, start, end) + suffix
+
+
+def _word_start(text: str, i: int) -> int:
+    if i <= 0:
+        return 0
+    j = text.rfind(" ", 0, i)
+    nl = text.rfind("\n", 0, i)
+    return max(j, nl) + 1
+
+
+def _word_end(text: str, i: int) -> int:
+    if i >= len(text):
+        return len(text)
+    j = text.find(" ", i)
+    return len(text) if j < 0 else j

@@ -1,0 +1,194 @@
+"""Parse what a user types: words, "phrases", AND/OR/NOT, parentheses and field:value filters.
+
+Consecutive plain words stay together as one run, so a multi-syllable word is never split before
+analysis (Whoosh's own parser splits on whitespace first, which breaks "thông tin" into two words).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ttdn_search.errors import BadQuery
+
+# Field names a user may write in the query, in English or Vietnamese without accents.
+FIELD_ALIASES = {
+    "province": "province", "tinh": "province", "p": "province",
+    "unit": "province_new", "province_new": "province_new",
+    "year": "year", "nam": "year", "y": "year",
+    "directive": "directive", "vanban": "directive", "d": "directive",
+    "kind": "kind", "loai": "kind",
+    "from": "from", "tu": "from",
+    "to": "to", "den": "to",
+}
+
+
+@dataclass
+class Text:
+    """A run of plain words."""
+
+    text: str
+
+
+@dataclass
+class Phrase:
+    """Words in quotes: they must stand together in this order."""
+
+    text: str
+
+
+@dataclass
+class Not:
+    node: object
+
+
+@dataclass
+class And:
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class Or:
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedQuery:
+    """The text part of a query (None when it has none) and the filters written inside it."""
+
+    node: object | None
+    filters: dict[str, list[str]]
+
+
+_TOKEN = re.compile(
+    r'\s*(?:(?P<field>[A-Za-z_]+):(?:"(?P<fq>[^"]*)"?|(?P<fv>[^\s()"]+))'
+    r'|"(?P<phrase>[^"]*)"?|(?P<lp>\()|(?P<rp>\))|(?P<word>[^\s()"]+))'
+)
+
+
+def _lex(q: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(q):
+        m = _TOKEN.match(q, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group("field") is not None:
+            name = FIELD_ALIASES.get(m.group("field").lower())
+            value = m.group("fq") if m.group("fq") is not None else m.group("fv")
+            if name:
+                out.append(("field", f"{name}\x00{value}"))
+            else:
+                out.append(("word", m.group(0).strip()))
+        elif m.group("phrase") is not None:
+            out.append(("phrase", m.group("phrase")))
+        elif m.group("lp"):
+            out.append(("(", "("))
+        elif m.group("rp"):
+            out.append((")", ")"))
+        else:
+            w = m.group("word")
+            if w in ("AND", "&&"):
+                out.append(("and", w))
+            elif w in ("OR", "||"):
+                out.append(("or", w))
+            elif w == "NOT":
+                out.append(("not", w))
+            elif w.startswith("-") and len(w) > 1 and not w[1].isdigit():
+                out.append(("not", "-"))
+                out.append(("word", w[1:]))
+            else:
+                out.append(("word", w))
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]):
+        self.toks = tokens
+        self.i = 0
+        self.filters: dict[str, list[str]] = {}
+
+    def peek(self) -> str | None:
+        return self.toks[self.i][0] if self.i < len(self.toks) else None
+
+    def parse(self):
+        node = self.or_expr()
+        while self.i < len(self.toks):
+            # Unbalanced ')' or stray operators: skip them rather than refuse the query.
+            self.i += 1
+            more = self.or_expr()
+            node = _and(node, more)
+        return node
+
+    def or_expr(self):
+        items = [self.and_expr()]
+        while self.peek() == "or":
+            self.i += 1
+            items.append(self.and_expr())
+        items = [x for x in items if x is not None]
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else Or(items)
+
+    def and_expr(self):
+        items = []
+        while self.peek() not in (None, "or", ")"):
+            if self.peek() == "and":
+                self.i += 1
+                continue
+            node = self.unary()
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        # Adjacent plain words form one run of text.
+        merged: list = []
+        for it in items:
+            if isinstance(it, Text) and merged and isinstance(merged[-1], Text):
+                merged[-1] = Text(merged[-1].text + " " + it.text)
+            else:
+                merged.append(it)
+        return merged[0] if len(merged) == 1 else And(merged)
+
+    def unary(self):
+        kind = self.peek()
+        if kind == "not":
+            self.i += 1
+            inner = self.unary()
+            return Not(inner) if inner is not None else None
+        if kind == "(":
+            self.i += 1
+            node = self.or_expr()
+            if self.peek() == ")":
+                self.i += 1
+            return node
+        tok, val = self.toks[self.i]
+        self.i += 1
+        if tok == "phrase":
+            return Phrase(val) if val.strip() else None
+        if tok == "field":
+            name, value = val.split("\x00", 1)
+            if value.strip():
+                self.filters.setdefault(name, []).append(value.strip())
+            return None
+        if tok == "word":
+            return Text(val)
+        return None
+
+
+def _and(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return And([a, b])
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """The query's structure; never raises for odd input (unbalanced quotes or brackets are tolerated)."""
+    if len(q) > 2000:
+        raise BadQuery("Câu truy vấn quá dài (tối đa 2.000 ký tự).")
+    p = _Parser(_lex(q))
+    node = p.parse()
+    return ParsedQuery(node=node, filters=p.filters)

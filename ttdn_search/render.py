@@ -1,0 +1,239 @@
+"""Render search results as HTML pages with jinja2: one environment, autoescape on, plain dataclasses in.
+
+The same templates serve the static site (`ttdn html`, relative links between written files) and the live
+server (`ttdn serve`, links are query strings). A page is described by a `PageState`: the query and the
+filters applied; a link is a function from a state to a URL (or None where no page exists offline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from ttdn_search.facets import FACET_LABELS, FACET_NAMES
+
+# User-style filters (any spelling, resolved by the library) and their labels.
+USER_FILTERS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn bản", "kind": "Loại bài",
+                "from": "Từ ngày", "to": "Đến ngày"}
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What a results page shows: the query, the sort, and the filters as (key, value) pairs."""
+
+    query: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+    sort: str = "relevance"
+
+    def with_filter(self, key: str, value: str) -> "PageState":
+        if (key, value) in self.filters:
+            return self
+        return PageState(self.query, tuple(sorted(self.filters + ((key, value),))), self.sort)
+
+    def without(self, key: str, value: str) -> "PageState":
+        return PageState(self.query, tuple(f for f in self.filters if f != (key, value)), self.sort)
+
+    def to_filters(self):
+        from ttdn_search.search import Filters
+
+        f = Filters()
+        for key, value in self.filters:
+            if key.startswith("f_") and key[2:] in FACET_NAMES:
+                f.exact.setdefault(key[2:], []).append(value)
+            elif key == "from":
+                f.date_from = value
+            elif key == "to":
+                f.date_to = value
+            elif key in USER_FILTERS:
+                getattr(f, key).append(value)
+        return f
+
+    def query_string(self) -> str:
+        params = [("q", self.query)] if self.query else []
+        params += list(self.filters)
+        if self.sort != "relevance":
+            params.append(("sort", self.sort))
+        return "?" + urlencode(params) if params else "?"
+
+    def filename(self) -> str:
+        if not self.filters and self.sort == "relevance":
+            return "index.html"
+        key = repr((self.query, self.filters, self.sort)).encode("utf-8")
+        return f"p-{hashlib.sha1(key).hexdigest()[:12]}.html"
+
+    @staticmethod
+    def from_params(params: dict[str, list[str]]) -> "PageState":
+        filters = []
+        for key, values in params.items():
+            if key in USER_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
+                filters.extend((key, v) for v in values if v.strip())
+        sort = (params.get("sort") or ["relevance"])[0]
+        return PageState((params.get("q") or [""])[0], tuple(sorted(set(filters))),
+                         sort if sort in ("relevance", "date") else "relevance")
+
+
+@dataclass
+class FacetLink:
+    value: str
+    count: int
+    url: str | None
+    active: bool = False
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    label: str
+    values: list[FacetLink]
+
+
+@dataclass
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str | None
+
+
+@dataclass
+class HitView:
+    hit: object
+    title_html: Markup
+    snippet_html: Markup
+    directive_links: list[tuple[str, str | None]]
+
+
+@dataclass
+class PageView:
+    """Everything a results template needs, and nothing from Whoosh."""
+
+    state: PageState
+    result: object
+    hits: list[HitView]
+    facet_groups: list[FacetGroup]
+    active: list[ActiveFilter]
+    live: bool
+    home_url: str | None
+    suggestion_url: str | None = None
+    error: str | None = None
+    sort_links: dict[str, str | None] = field(default_factory=dict)
+
+
+def _templates_dir() -> Path:
+    try:
+        from importlib.resources import files
+
+        p = Path(str(files("ttdn_search.templates")))
+        if (p / "base.html").exists():
+            return p
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one jinja2 environment: autoescape for every template."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_templates_dir())),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["vn_number"] = lambda n: f"{n:,}".replace(",", ".")
+    return env
+
+
+def page_view(result, state: PageState, link: Callable[[PageState], str | None], live: bool,
+              error: str | None = None) -> PageView:
+    active_pairs = set(state.filters)
+    groups = []
+    for name in FACET_NAMES:
+        counts = result.facets.get(name, []) if result is not None else []
+        values = []
+        for c in counts:
+            active = ("f_" + name, c.value) in active_pairs
+            target = state.without("f_" + name, c.value) if active else state.with_filter("f_" + name, c.value)
+            values.append(FacetLink(c.value, c.count, link(target), active))
+        if values:
+            groups.append(FacetGroup(name, FACET_LABELS[name], values))
+    active = []
+    for key, value in state.filters:
+        label = FACET_LABELS.get(key[2:]) if key.startswith("f_") else USER_FILTERS.get(key, key)
+        active.append(ActiveFilter(label or key, value, link(state.without(key, value))))
+    hits = []
+    if result is not None:
+        for h in result.hits:
+            dlinks = [(d, link(PageState("", (("directive", d),), "date"))) for d in h.directives]
+            hits.append(HitView(h, Markup(h.title_html), Markup(h.snippet), dlinks))
+    suggestion_url = None
+    if result is not None and result.suggestion:
+        suggestion_url = link(PageState(result.suggestion, state.filters, state.sort))
+    sort_links = {s: link(PageState(state.query, state.filters, s)) for s in ("relevance", "date")}
+    return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links)
+
+
+def render_page(view: PageView) -> str:
+    return environment().get_template("results.html").render(v=view)
+
+
+def run_state(searcher, state: PageState, limit: int = 20):
+    """The search a page state describes."""
+    return searcher.search(state.query, filters=state.to_filters(), limit=limit, sort=state.sort)
+
+
+def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int = 20, sort: str = "relevance",
+                      facet_values: int = 8) -> Path:
+    """Write the results page and the pages its facet and directive links open; return index.html's path.
+
+    Bound: for each facet group, the first `facet_values` values get a page (the query with that value
+    applied), and each directive cited by a shown hit gets its lookup page. Links to pages beyond that
+    bound are shown as plain text, so every link works offline.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pairs = []
+    for key in ("province", "year", "directive", "kind"):
+        pairs.extend((key, v) for v in getattr(filters, key))
+    if filters.date_from:
+        pairs.append(("from", filters.date_from))
+    if filters.date_to:
+        pairs.append(("to", filters.date_to))
+    root = PageState(query, tuple(sorted(pairs)), sort)
+    root_result = run_state(searcher, root, limit)
+    results = {root: root_result}
+    for name in FACET_NAMES:
+        for c in root_result.facets.get(name, [])[:facet_values]:
+            st = root.with_filter("f_" + name, c.value)
+            results.setdefault(st, None)
+    for h in root_result.hits:
+        for d in h.directives:
+            results.setdefault(PageState("", (("directive", d),), "date"), None)
+    names = {st: ("index.html" if st == root else st.filename()) for st in results}
+    # The home page (no query, no filter) is linked from every page; it is the root page when they coincide.
+    home = PageState()
+
+    def link(st: PageState) -> str | None:
+        if st == home and home not in names:
+            return None
+        return names.get(st)
+
+    for st in list(results):
+        res = results[st]
+        if res is None:
+            try:
+                res = run_state(searcher, st, limit)
+            except Exception:  # a facet value the library cannot resolve: leave that page out
+                names.pop(st, None)
+                continue
+        html = render_page(page_view(res, st, link, live=False))
+        (out_dir / names[st]).write_text(html, "utf-8")
+    return out_dir / "index.html"

@@ -1,0 +1,568 @@
+"""Search the index: query understanding, filters, ranking, facets, highlights -> plain result dataclasses."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import query as Q
+
+from ttdn_search import query as P
+from ttdn_search.analysis import iter_tokens
+from ttdn_search.errors import BadQuery
+from ttdn_search.facets import FACET_NAMES
+from ttdn_search.highlight import Matcher, snippet
+from ttdn_search.indexer import default_index_dir, open_index, read_meta
+from ttdn_search.normalize import fold, has_diacritics, normalize
+
+# Ranking weights. The folded view decides what matches; the other views add evidence on top.
+W_FOLD = 1.0
+W_EXACT = 0.6
+W_WORDS = 0.5
+W_PHRASE_TITLE = 3.0
+W_PHRASE_BODY = 2.0
+W_NEAR_BODY = 1.0
+
+
+@dataclass
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass
+class DirectiveInfo:
+    id: str
+    type: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str | None
+    province: str | None
+    provinces: list[str]
+    years: list[int]
+    directives: list[str]
+    score: float
+    snippet: str
+    kind: list[str] = field(default_factory=list)
+    url: str | None = None
+    source: str | None = None
+    title_html: str = ""
+
+
+@dataclass
+class Filters:
+    """Filter values as the user gave them; repeated values of one facet are ORed, facets are ANDed."""
+
+    province: list[str] = field(default_factory=list)
+    year: list[str] = field(default_factory=list)
+    directive: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    # Exact facet values, as facet links apply them: {"province": ["Nghệ An"], "province_new": [...]}.
+    exact: dict[str, list[str]] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not (self.province or self.year or self.directive or self.kind or self.date_from
+                    or self.date_to or any(self.exact.values()))
+
+    def merged(self, more: dict[str, list[str]]) -> "Filters":
+        f = Filters(list(self.province), list(self.year), list(self.directive), list(self.kind),
+                    self.date_from, self.date_to, {k: list(v) for k, v in self.exact.items()})
+        for name, values in more.items():
+            if name == "from":
+                f.date_from = values[-1]
+            elif name == "to":
+                f.date_to = values[-1]
+            elif name == "province_new":
+                f.exact.setdefault("province_new", []).extend(values)
+            else:
+                getattr(f, name).extend(values)
+        return f
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]
+    took_ms: float
+    offset: int = 0
+    sort: str = "relevance"
+    filters: dict = field(default_factory=dict)
+    suggestion: str | None = None
+    directives: list[DirectiveInfo] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        out = {
+            "query": self.query,
+            "total": self.total,
+            "hits": [_hit_json(h) for h in self.hits],
+            "facets": {k: [asdict(c) for c in v] for k, v in self.facets.items()},
+            "took_ms": round(self.took_ms, 2),
+            "offset": self.offset,
+            "sort": self.sort,
+            "filters": self.filters,
+            "suggestion": self.suggestion,
+        }
+        if self.directives:
+            out["directives"] = [asdict(d) for d in self.directives]
+        return out
+
+
+def _hit_json(h: Hit) -> dict:
+    d = asdict(h)
+    d.pop("title_html", None)
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters -> Whoosh queries
+
+
+_YEAR_RANGE = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:-\s*((?:19|20)\d{2}))?\s*$")
+_DATE = re.compile(r"^\s*((?:19|20)\d{2})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
+def parse_years(value: str) -> list[str]:
+    m = _YEAR_RANGE.match(value)
+    if not m:
+        raise BadQuery(f"Năm không hợp lệ: '{value}'. Dùng dạng 2020 hoặc 2019-2021.")
+    lo = int(m.group(1))
+    hi = int(m.group(2) or lo)
+    if hi < lo:
+        lo, hi = hi, lo
+    return [str(y) for y in range(lo, hi + 1)]
+
+
+def parse_date(value: str, end: bool = False) -> str:
+    m = _DATE.match(value)
+    if not m:
+        raise BadQuery(f"Ngày không hợp lệ: '{value}'. Dùng dạng 2024-01-31, 2024-01 hoặc 2024.")
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    if mo is None:
+        return f"{y}-12-31" if end else f"{y}-01-01"
+    if not 1 <= int(mo) <= 12:
+        raise BadQuery(f"Tháng không hợp lệ trong '{value}'.")
+    if d is None:
+        return f"{y}-{int(mo):02d}-31" if end else f"{y}-{int(mo):02d}-01"
+    if not 1 <= int(d) <= 31:
+        raise BadQuery(f"Ngày không hợp lệ trong '{value}'.")
+    return f"{y}-{int(mo):02d}-{int(d):02d}"
+
+
+def resolve_province(name: str) -> list[tuple[str, str]]:
+    """(field, value) pairs a province filter matches: the unit itself, and its merged old units."""
+    from ttdn_search.extract.provinces import lookup, old_units
+
+    prov = lookup(name)
+    if prov is None:
+        raise BadQuery(f"Không biết tỉnh/thành '{name}'. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
+    canonical = prov if isinstance(prov, str) else prov.name
+    pairs = [("province", canonical)]
+    # A post-2025 unit also finds the articles of the old units merged into it.
+    if old_units(canonical):
+        pairs.append(("province_new", canonical))
+    return pairs
+
+
+def resolve_directives(value: str) -> list[str]:
+    from ttdn_search.extract.directives import resolve_query
+
+    ids = resolve_query(value)
+    if not ids:
+        raise BadQuery(
+            f"Không nhận ra số hiệu văn bản '{value}'. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
+        )
+    return ids
+
+
+def _kind_values(value: str) -> list[str]:
+    from ttdn_search.extract import kinds
+
+    found = kinds.lookup(value)
+    if not found:
+        known = ", ".join(kinds.names())
+        raise BadQuery(f"Không biết loại bài '{value}'. Các loại: {known}.")
+    return found
+
+
+def filter_query(f: Filters) -> Q.Query | None:
+    """One Whoosh query for all filters, or None."""
+    parts: list[Q.Query] = []
+
+    def any_of(pairs):
+        terms = [Q.Term(fld, v) for fld, v in pairs]
+        if terms:
+            parts.append(terms[0] if len(terms) == 1 else Q.Or(terms))
+
+    if f.province:
+        any_of([pair for p in f.province for pair in resolve_province(p)])
+    if f.year:
+        any_of([("year", y) for v in f.year for y in parse_years(v)])
+    if f.directive:
+        any_of([("directive", d) for v in f.directive for d in resolve_directives(v)])
+    if f.kind:
+        any_of([("kind", k) for v in f.kind for k in _kind_values(v)])
+    for name, values in f.exact.items():
+        if name not in FACET_NAMES:
+            raise BadQuery(f"Không có nhóm lọc '{name}'.")
+        if values:
+            any_of([(name, v) for v in values])
+    if f.date_from or f.date_to:
+        lo = parse_date(f.date_from) if f.date_from else None
+        hi = parse_date(f.date_to, end=True) if f.date_to else None
+        parts.append(Q.TermRange("date", lo or "0000", hi or "9999", startexcl=False, endexcl=False))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text -> Whoosh queries
+
+
+@dataclass
+class _Built:
+    query: Q.Query | None
+    exact: set[str] = field(default_factory=set)
+    folded: set[str] = field(default_factory=set)
+    relaxed: Q.Query | None = None
+
+
+class _QueryBuilder:
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.exact: set[str] = set()
+        self.folded: set[str] = set()
+        self.relaxed: list[Q.Query] = []
+
+    def build(self, node) -> Q.Query | None:
+        if node is None:
+            return None
+        if isinstance(node, P.Text):
+            return self.text(node.text, phrase=False)
+        if isinstance(node, P.Phrase):
+            return self.text(node.text, phrase=True)
+        if isinstance(node, P.And):
+            subs = [self.build(n) for n in node.items if not isinstance(n, P.Not)]
+            nots = [self.build(n.node) for n in node.items if isinstance(n, P.Not)]
+            subs = [s for s in subs if s is not None]
+            nots = [s for s in nots if s is not None]
+            q = Q.And(subs) if len(subs) > 1 else (subs[0] if subs else Q.Every())
+            for n in nots:
+                q = Q.AndNot(q, n)
+            return q
+        if isinstance(node, P.Or):
+            subs = [s for s in (self.build(n) for n in node.items) if s is not None]
+            return Q.Or(subs) if subs else None
+        if isinstance(node, P.Not):
+            inner = self.build(node.node)
+            return Q.AndNot(Q.Every(), inner) if inner is not None else None
+        return None
+
+    def _segment_words(self, keys: list[str]) -> list[str]:
+        """Words of the query by the index's own vocabulary: longest known compound first, no pyvi."""
+        words: list[str] = []
+        i = 0
+        while i < len(keys):
+            for n in (4, 3, 2):
+                if i + n <= len(keys):
+                    cand = "_".join(keys[i : i + n])
+                    if self.reader.doc_frequency("body_words", cand) or self.reader.doc_frequency("title_words", cand):
+                        words.append(cand)
+                        i += n
+                        break
+            else:
+                words.append(keys[i])
+                i += 1
+        return words
+
+    def text(self, text: str, phrase: bool) -> Q.Query | None:
+        toks = [(kind, key) for kind, key, _, _ in iter_tokens(normalize(text))]
+        if not toks:
+            return None
+        keys = [k for _, k in toks]
+        fkeys = [fold(k) for k in keys]
+        accented = has_diacritics(text)
+        self.folded.update(fkeys)
+        if accented:
+            self.exact.update(keys)
+
+        def fold_clause(fk: str) -> Q.Query:
+            return Q.Or([Q.Term("title_fold", fk), Q.Term("body_fold", fk)])
+
+        if phrase and len(fkeys) > 1:
+            field_pair = ("title_syl", "body_syl") if accented else ("title_fold", "body_fold")
+            words = keys if accented else fkeys
+            required: Q.Query = Q.Or([Q.Phrase(field_pair[0], words, slop=1), Q.Phrase(field_pair[1], words, slop=1)])
+        else:
+            uniq = list(dict.fromkeys(fkeys))
+            required = Q.And([fold_clause(fk) for fk in uniq]) if len(uniq) > 1 else fold_clause(uniq[0])
+            self.relaxed.append(Q.Or([fold_clause(fk) for fk in uniq]))
+
+        optional: list[Q.Query] = []
+        if accented:
+            optional.append(Q.Or([Q.Or([Q.Term("title_syl", k), Q.Term("body_syl", k)]) for k in dict.fromkeys(keys)],
+                                 boost=W_EXACT))
+            words = self._segment_words(keys)
+            word_terms = [w for w in words if "_" in w]
+            if word_terms:
+                optional.append(Q.Or([Q.Or([Q.Term("title_words", w), Q.Term("body_words", w)]) for w in word_terms],
+                                     boost=W_WORDS))
+        if len(fkeys) > 1:
+            optional.append(Q.Phrase("title_fold", fkeys, slop=1, boost=W_PHRASE_TITLE))
+            optional.append(Q.Phrase("body_fold", fkeys, slop=1, boost=W_PHRASE_BODY))
+            if len(fkeys) <= 12:
+                # Proximity: the words close together, a few others allowed between them.
+                optional.append(Q.Phrase("body_fold", fkeys, slop=4, boost=W_NEAR_BODY))
+        if not optional:
+            return required
+        return Q.AndMaybe(required, Q.Or(optional))
+
+
+# ---------------------------------------------------------------------------------------------
+# The searcher
+
+
+_DIRECTIVE_QUERY = re.compile(
+    r"^\s*(?:(?:số|so|no\.?)\s*)?\d{1,5}\s*[-/]\s*(?:(?:19|20)\d{2}\s*/\s*)?[^\W\d_]{1,8}.*$", re.IGNORECASE
+)
+_SHORT_REF_QUERY = re.compile(
+    r"^\s*(kết luận|ket luan|nghị quyết|nghi quyet|chỉ thị|chi thi|quyết định|quyet dinh|nghị định|nghi dinh|"
+    r"thông tư|thong tu|quy định|quy dinh|kế hoạch|ke hoach|hướng dẫn|huong dan|kl|nq|ct|qđ|qd|nđ|nd|tt|kh)"
+    r"\s*(?:số|so)?\s*:?\s*\d{1,5}\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_directive(q: str) -> bool:
+    """True when the whole query is a document number in some spelling ("57-kl/tw", "Kết luận số 57")."""
+    q = normalize(q).strip()
+    if not q or len(q) > 60:
+        return False
+    return bool(_DIRECTIVE_QUERY.match(q) and re.search(r"\d", q)) or bool(_SHORT_REF_QUERY.match(q))
+
+
+class Searcher:
+    """An open index: call `search` as often as you like; close when done."""
+
+    def __init__(self, index_dir: str | Path | None = None):
+        self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+        self.ix = open_index(self.index_dir)
+        self._searcher = self.ix.searcher()
+        self._suggester = None
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def refresh(self) -> None:
+        """See what an index run committed since this searcher opened."""
+        self._searcher = self._searcher.refresh()
+        self._suggester = None
+
+    @property
+    def doc_count(self) -> int:
+        return self._searcher.doc_count()
+
+    # -- the main call ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str = "",
+        filters: Filters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = True,
+        facet_limit: int = 20,
+        directive_lookup: bool = True,
+    ) -> SearchResult:
+        t0 = time.perf_counter()
+        query = query or ""
+        if sort not in ("relevance", "date"):
+            raise BadQuery(f"Cách sắp xếp không hợp lệ: '{sort}'. Dùng relevance hoặc date.")
+        if limit < 0 or offset < 0:
+            raise BadQuery("--limit và --offset phải không âm.")
+        parsed = P.parse_query(query)
+        filters = (filters or Filters()).merged(parsed.filters)
+        directives: list[DirectiveInfo] = []
+        node = parsed.node
+        if directive_lookup and node is not None and isinstance(node, (P.Text, P.Phrase)) and looks_like_directive(node.text):
+            from ttdn_search.extract.directives import resolve_query
+
+            ids = resolve_query(node.text)
+            if ids:
+                directives = [directive_info(i) for i in ids]
+                filters.directive.extend(ids)
+                node = None
+                if sort == "relevance":
+                    sort = "date"
+        s = self._searcher
+        builder = _QueryBuilder(s)
+        text_q = builder.build(node)
+        fq = filter_query(filters)
+        if text_q is None:
+            # No words: list what the filters select (or everything), newest first.
+            text_q = Q.Every()
+            if sort == "relevance":
+                sort = "date"
+        want = offset + limit
+        docnums, scores = self._ranked(text_q, fq, want, sort)
+        matched = self._docset(text_q, fq)
+        total = len(matched)
+        if len(docnums) < want and builder.relaxed and sort == "relevance":
+            # Fewer than a page matched every word: fill with articles that match most of them.
+            relaxed = Q.Or(builder.relaxed) if len(builder.relaxed) > 1 else builder.relaxed[0]
+            extra, extra_scores = self._ranked(Q.AndMaybe(relaxed, text_q), fq, want, sort)
+            seen = set(docnums)
+            for d, sc in zip(extra, extra_scores):
+                if d not in seen and len(docnums) < want:
+                    docnums.append(d)
+                    scores.append(sc)
+                    seen.add(d)
+            total = max(total, len(docnums))
+        matcher = Matcher(frozenset(builder.exact), frozenset(builder.folded)) if (builder.folded) else None
+        hits = [self._hit(d, sc, matcher) for d, sc in zip(docnums[offset:want], scores[offset:want])]
+        facet_counts = self._facets(matched, facet_limit) if facets else {}
+        suggestion = None
+        if node is not None and not directives:
+            suggestion = self._suggest(query, total)
+        took = (time.perf_counter() - t0) * 1000
+        return SearchResult(
+            query=query, total=total, hits=hits, facets=facet_counts, took_ms=took, offset=offset, sort=sort,
+            filters=filters.to_json(), suggestion=suggestion, directives=directives,
+        )
+
+    # -- pieces ----------------------------------------------------------------------------------
+
+    def _ranked(self, q, fq, want, sort):
+        s = self._searcher
+        if want <= 0:
+            return [], []
+        kwargs = {"limit": want, "filter": fq}
+        if sort == "date":
+            kwargs["sortedby"] = "date"
+            kwargs["reverse"] = True
+        results = s.search(q, **kwargs)
+        return [r.docnum for r in results], [float(r.score or 0.0) for r in results]
+
+    def _docset(self, q, fq) -> list[int]:
+        full = q if fq is None else (fq if isinstance(q, Q.Every) else Q.And([q, fq]))
+        if isinstance(full, Q.Every):
+            reader = self._searcher.reader()
+            return list(reader.all_doc_ids())
+        return sorted(self._searcher.docs_for_query(full))
+
+    def _facets(self, docnums, facet_limit) -> dict[str, list[FacetCount]]:
+        reader = self._searcher.reader()
+        col = reader.column_reader("facets")
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        for d in docnums:
+            raw = col[d]
+            if not raw:
+                continue
+            values = json.loads(raw)
+            for name, vals in values.items():
+                c = counts.get(name)
+                if c is None:
+                    continue
+                for v in vals:
+                    c[v] = c.get(v, 0) + 1
+        out = {}
+        for name, c in counts.items():
+            items = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+            if name == "year":
+                items = sorted(c.items(), key=lambda kv: kv[0], reverse=True)
+            if facet_limit:
+                items = items[:facet_limit]
+            out[name] = [FacetCount(v, n) for v, n in items]
+        return out
+
+    def _hit(self, docnum: int, score: float, matcher: Matcher | None) -> Hit:
+        st = self._searcher.stored_fields(docnum)
+        tags = st.get("tags") or {}
+        from ttdn_search.highlight import highlight_all
+
+        title = st.get("title") or ""
+        return Hit(
+            id=st["id"],
+            title=title,
+            date=st.get("date") or None,
+            province=tags.get("province"),
+            provinces=tags.get("provinces", []),
+            years=tags.get("years", []),
+            directives=tags.get("directives", []),
+            score=round(score, 4),
+            snippet=snippet(st.get("text") or "", matcher),
+            kind=tags.get("kind", []),
+            url=st.get("url"),
+            source=st.get("source"),
+            title_html=highlight_all(title, matcher) if matcher else highlight_all(title, Matcher(frozenset(), frozenset())),
+        )
+
+    def _suggest(self, query: str, total: int) -> str | None:
+        from ttdn_search.suggest import Suggester
+
+        if self._suggester is None:
+            self._suggester = Suggester(self._searcher, self.index_dir)
+        return self._suggester.suggest(query, total)
+
+    # -- around the index ------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> dict | None:
+        docnum = self._searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        return dict(self._searcher.stored_fields(docnum))
+
+    def all_facets(self) -> dict[str, list[FacetCount]]:
+        return self._facets(list(self._searcher.reader().all_doc_ids()), facet_limit=0)
+
+    def stats(self) -> dict:
+        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        meta = read_meta(self.index_dir)
+        facets = self.all_facets()
+        return {
+            "articles": self.doc_count,
+            "index_dir": str(self.index_dir),
+            "size_bytes": size,
+            "last_update": meta.get("updated"),
+            "created": meta.get("created"),
+            "schema_version": meta.get("schema_version"),
+            "facets": {k: len(v) for k, v in facets.items()},
+        }
+
+
+def directive_info(doc_id: str) -> DirectiveInfo:
+    """What the catalogue knows of a directive; the id alone when it knows nothing."""
+    from ttdn_search.extract import catalogue
+    from ttdn_search.extract.directives import describe
+
+    entry = catalogue.get(doc_id)
+    if entry is not None:
+        return DirectiveInfo(id=doc_id, type=entry.type, issuer=entry.issuer, date=entry.date, title=entry.title)
+    d = describe(doc_id)
+    return DirectiveInfo(id=doc_id, type=d.get("type"), issuer=d.get("issuer"), date=None, title=None)

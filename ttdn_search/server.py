@@ -1,0 +1,73 @@
+"""`ttdn serve`: the results pages served live on the loopback interface, one shared searcher."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ttdn_search.errors import TtdnError
+from ttdn_search.render import PageState, page_view, render_page, run_state
+
+
+class _App:
+    def __init__(self, index_dir: Path):
+        from ttdn_search.search import Searcher
+
+        self.searcher = Searcher(index_dir)
+        self.lock = threading.Lock()
+
+    def page(self, query_string: str) -> tuple[int, str]:
+        state = PageState.from_params(parse_qs(query_string, keep_blank_values=False))
+        with self.lock:
+            # Pick up what an index run committed since the last request.
+            if not self.searcher._searcher.up_to_date():
+                self.searcher.refresh()
+            try:
+                res, err, status = run_state(self.searcher, state), None, 200
+            except TtdnError as exc:
+                res, err, status = None, str(exc), 400
+        return status, render_page(page_view(res, state, lambda st: "/" + st.query_string(), live=True, error=err))
+
+
+def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
+    app = _App(index_dir)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            parts = urlsplit(self.path)
+            if parts.path not in ("/", "/index.html"):
+                self._send(404, "<!doctype html><html lang=vi><title>404</title><p>Không có trang này. <a href='/'>Về trang tìm kiếm</a></p>")
+                return
+            status, html = app.page(parts.query)
+            self._send(status, html)
+
+        def _send(self, status: int, html: str) -> None:
+            body = html.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, fmt, *args):
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
+    import sys
+
+    server = make_server(index_dir, host, port)
+    print(f"Đang phục vụ http://{host}:{server.server_address[1]}/ (Ctrl-C để dừng)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,109 @@
+"""Did you mean: accent restoration and spelling correction from the index's own vocabulary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ttdn_search.analysis import iter_tokens
+from ttdn_search.normalize import fold, has_diacritics, normalize
+
+VOCAB_FILE = "vocab.json"
+MIN_DF = 2
+
+
+def build_vocab(reader) -> dict:
+    """Most frequent accented spelling of every folded word and syllable in the index."""
+    maps: dict[str, dict[str, list]] = {"w": {}, "s": {}}
+    for key, fields in (("w", ("title_words", "body_words")), ("s", ("title_syl", "body_syl"))):
+        best = maps[key]
+        for fieldname in fields:
+            if fieldname not in reader.indexed_field_names():
+                continue
+            for term, info in reader.iter_field(fieldname):
+                df = info.doc_frequency()
+                if df < MIN_DF:
+                    continue
+                text = term if isinstance(term, str) else term.decode("utf-8")
+                if not any(c.isalpha() for c in text):
+                    continue
+                if key == "w" and "_" not in text:
+                    continue
+                f = fold(text)
+                cur = best.get(f)
+                if cur is None or df > cur[1]:
+                    best[f] = [text, df]
+    return maps
+
+
+def write_vocab(index_dir: Path, reader) -> None:
+    vocab = build_vocab(reader)
+    tmp = index_dir / (VOCAB_FILE + ".tmp")
+    tmp.write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    tmp.replace(index_dir / VOCAB_FILE)
+
+
+class Suggester:
+    """Suggests a better query: accents restored, unknown words corrected."""
+
+    def __init__(self, searcher, index_dir: Path):
+        self.searcher = searcher
+        self.index_dir = Path(index_dir)
+        self._vocab: dict | None = None
+
+    @property
+    def vocab(self) -> dict:
+        if self._vocab is None:
+            try:
+                self._vocab = json.loads((self.index_dir / VOCAB_FILE).read_text("utf-8"))
+            except (OSError, ValueError):
+                self._vocab = build_vocab(self.searcher.reader())
+        return self._vocab
+
+    def restore_accents(self, folded_keys: list[str]) -> list[str]:
+        words, syls = self.vocab["w"], self.vocab["s"]
+        out: list[str] = []
+        i = 0
+        while i < len(folded_keys):
+            for n in (4, 3, 2):
+                if i + n <= len(folded_keys):
+                    hit = words.get("_".join(folded_keys[i : i + n]))
+                    if hit:
+                        out.extend(hit[0].split("_"))
+                        i += n
+                        break
+            else:
+                hit = syls.get(folded_keys[i])
+                out.append(hit[0] if hit else folded_keys[i])
+                i += 1
+        return out
+
+    def correct(self, folded_keys: list[str]) -> list[str]:
+        reader = self.searcher.reader()
+        out = []
+        for k in folded_keys:
+            if reader.doc_frequency("body_fold", k) or reader.doc_frequency("title_fold", k) or not k.isalpha():
+                out.append(k)
+                continue
+            cands = [c if isinstance(c, str) else c.decode("utf-8") for c in reader.terms_within("body_fold", k, 1)]
+            cands = [(reader.doc_frequency("body_fold", c), c) for c in cands if c != k]
+            out.append(max(cands)[1] if cands else k)
+        return out
+
+    def suggest(self, query: str, total: int) -> str | None:
+        q = normalize(query)
+        toks = [(kind, key) for kind, key, _, _ in iter_tokens(q)]
+        if not toks or any(kind != "syl" for kind, _ in toks):
+            return None
+        fkeys = [fold(k) for _, k in toks]
+        corrected = self.correct(fkeys) if total < 3 else fkeys
+        if not has_diacritics(q):
+            restored = self.restore_accents(corrected)
+        elif corrected != fkeys:
+            restored = self.restore_accents(corrected)
+        else:
+            return None
+        text = " ".join(restored)
+        if fold(text) == fold(" ".join(k for _, k in toks)) and (has_diacritics(q) or not has_diacritics(text)):
+            return None
+        return text
