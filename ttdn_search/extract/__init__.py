@@ -1,0 +1,92 @@
+"""Taggers over an article: publication date, provinces, own province, years, cited documents, kind."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..normalize import normalize
+from . import dates as _dates
+from . import directives as _directives
+from . import kinds as _kinds
+from . import provinces as _provinces
+from .directives import Directive
+
+__all__ = ["Directive", "Tags", "tag"]
+
+
+@dataclass
+class Tags:
+    """Everything the taggers say about one article (fields as in shared/eval/SPEC.md)."""
+
+    date: str | None = None
+    province: str | None = None
+    provinces: list[str] = field(default_factory=list)
+    provinces_new: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    short_refs: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.date,
+            "province": self.province,
+            "provinces": list(self.provinces),
+            "provinces_new": list(self.provinces_new),
+            "years": list(self.years),
+            "directives": [d.id for d in self.directives],
+            "directive_details": [d.to_json() for d in self.directives],
+            "short_refs": list(self.short_refs),
+            "kind": list(self.kind),
+        }
+
+
+def _effective_date(published: str | None, years: list[int]) -> str | None:
+    """The date that decides unit names: the publication date (None when unknown)."""
+    return published
+
+
+def tag(article) -> Tags:
+    """Tag one article (attributes id, title, text, date, meta_lines)."""
+    title = normalize(getattr(article, "title", "") or "")
+    text = normalize(getattr(article, "text", "") or "")
+    # The title is usually repeated as the first line of the page text; tag it once.
+    body = text
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if title and first == title.strip():
+        body = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
+    full = f"{title}\n{body}" if title else body
+
+    published = _dates.publication_date(article)
+
+    found, shorts = _directives.find_directives(full)
+    spans = [(s, e) for s, e, _ in _directives._matches(full)]
+    years = set(_dates.years(full, exclude=spans))
+    for d in found:
+        m = re.match(r"\d+/((?:19|20)\d{2})/", d.id)
+        if m:
+            years.add(int(m.group(1)))
+    for line in getattr(article, "meta_lines", None) or []:
+        if _dates.byline_date([line]):
+            years.add(int(_dates.byline_date([line])[:4]))
+
+    when = _effective_date(published, sorted(years))
+    provinces = _provinces.find_provinces(full, when)
+    own = _provinces.own_province(article, provinces, when)
+    new = []
+    for p in provinces:
+        n = _provinces.new_unit(p)
+        if n not in new:
+            new.append(n)
+    lead = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0] if body.strip() else ""
+    return Tags(
+        date=published,
+        province=own,
+        provinces=provinces,
+        provinces_new=new,
+        years=sorted(years),
+        directives=found,
+        short_refs=shorts,
+        kind=_kinds.find_kinds(title, lead),
+    )

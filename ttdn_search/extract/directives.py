@@ -1,0 +1,361 @@
+"""Document identifiers ("số, ký hiệu") in Vietnamese text: find, canonicalise, resolve what users type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..normalize import fold, normalize
+from ._data import split_list, tsv
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One document cited in full: canonical id, type name, issuer name and issue date when given."""
+
+    id: str
+    type: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "type": self.type, "issuer": self.issuer, "date": self.date}
+
+
+# ---------------------------------------------------------------- code tables
+
+
+@dataclass(frozen=True)
+class _Code:
+    code: str
+    role: str  # type | issuer | court | unit
+    name: str
+
+
+@cache
+def _codes() -> tuple[dict[str, _Code], dict[str, _Code]]:
+    """(by upper-case code, by accent-free upper-case code) for codes written without their Đ."""
+    exact: dict[str, _Code] = {}
+    for row in tsv("codes.tsv"):
+        c = _Code(row[0], row[1], row[2])
+        exact[c.code.upper()] = c
+    folded: dict[str, _Code] = {}
+    for key, c in exact.items():
+        fkey = fold(key).upper()
+        if fkey != key and fkey not in exact:
+            folded.setdefault(fkey, c)
+    return exact, folded
+
+
+_SEG_PARTS = re.compile(r"(?P<letters>[^\d]+)(?P<digits>\d*)$")
+
+
+def _lookup_code(seg: str) -> tuple[str, _Code | None]:
+    """Canonical spelling of one code segment and its table entry (None when unknown)."""
+    m = _SEG_PARTS.match(seg)
+    letters, digits = (m.group("letters"), m.group("digits")) if m else (seg, "")
+    if letters.upper() == "TƯ":  # Trung ương written with its diacritic
+        letters = "TW"
+    exact, folded = _codes()
+    up = letters.upper()
+    hit = exact.get(up)
+    if hit is None and "Đ" not in up:
+        hit = folded.get(up)
+    if hit is None and digits and up in ("QH", "UBTVQH"):
+        hit = exact.get(up)
+    if hit is not None:
+        return hit.code + digits, hit
+    return up + digits, None
+
+
+def _acceptable(seg: str) -> bool:
+    """A code segment is a known code in any case, or an unknown all-capitals code of 2+ letters."""
+    canon, hit = _lookup_code(seg)
+    if hit is not None:
+        return True
+    letters = _SEG_PARTS.match(seg).group("letters") if _SEG_PARTS.match(seg) else seg
+    return len(letters) >= 2 and letters.isupper()
+
+
+# ---------------------------------------------------------------- the grammar
+
+# Optional spaces, at most one line break (ids are split by CMS line wrapping: "TP.\nHồ Chí Minh").
+_SP = r"[ \t]*(?:\n[ \t]*)?"
+# One code: letters (Đ and the Ư of "TƯ" included), then up to two digits for the Quốc hội term (QH15).
+_SEG = r"[A-Za-zĐđƯư]+\d{0,2}(?![\w])"
+# The number: not glued to a word, a decimal, a time, a path or a preceding number group ("0:2 011 / BTNMT").
+_NUM = r"(?<![\w.,:/\-])(?<!\d[ ])(?P<num>\d{1,5})"
+
+PARTY_RE = re.compile(
+    # 57-KL/TW · 88 -Ctr/TU · 59 - KH/BCĐTTĐN · 31-QĐ/ĐU-MTTW · 367 - QĐ/TWĐTN-VP · 5645-BC/GTVT
+    rf"{_NUM}{_SP}-{_SP}(?P<type>{_SEG}){_SP}/{_SP}(?P<codes>{_SEG}(?:{_SP}-{_SP}{_SEG}){{0,3}})"
+)
+STATE_RE = re.compile(
+    # 1234/QĐ-TTg · 31/NQ - CP · 3616/BTTTT-TTĐN (công văn) · 194/HĐBT
+    # 72/2015/NĐ-CP · 9/2016/TTLT-BLĐTBXH-BTC · 202/2025/QH15 · 87/2016/DS-PT · 8/2013/UBND
+    # 66/QĐ/TW (Party id with State separators, kept as written)
+    rf"{_NUM}{_SP}/{_SP}(?:(?P<year>(?:19|20)\d{{2}}){_SP}/{_SP})?"
+    rf"(?P<codes>{_SEG}(?:{_SP}[-/]{_SP}{_SEG}){{0,4}})"
+)
+_CODE_TOKENS = re.compile(rf"(?P<sep>{_SP}[-/]{_SP})?(?P<seg>{_SEG})")
+
+# Issue date right after the id: "ngày 15/6/2023", ", ngày 14/2/2012", "(ngày 06-8-2012)",
+# "ngày 05 tháng 01 năm 2022", "(14/7/2022)".
+_DATE_AFTER = re.compile(
+    r"[ \t]*[,(]?[ \t]*(?:ban hành[ \t]+)?(?:[Nn]gày[ \t]*)?"
+    r"(?:(?P<d>\d{1,2})[ \t]*[/.-][ \t]*(?P<m>\d{1,2})[ \t]*[/.-][ \t]*(?P<y>(?:19|20)\d{2})"
+    r"|(?P<d2>\d{1,2})[ \t]+tháng[ \t]+(?P<m2>\d{1,2})[ \t]+năm[ \t]+(?P<y2>(?:19|20)\d{2}))(?!\d)"
+)
+
+
+@cache
+def _type_words() -> list[tuple[str, list[str], list[str]]]:
+    """(word, codes, query abbreviations), longest word first so "Thông tư liên tịch" wins over "Thông tư"."""
+    rows = [(r[0], split_list(r[1]), split_list(r[2]) if len(r) > 2 else []) for r in tsv("type_words.tsv")]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+@cache
+def _type_word_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w, _, _ in _type_words())
+    return re.compile(rf"(?<![\w])(?P<tw>{alts})(?![\w])", re.IGNORECASE)
+
+
+@cache
+def _short_re() -> re.Pattern:
+    # Kết luận 57 · Kết luận số 57 · Chỉ thị số 26 · quyết định số 465 · Nghị quyết 85 năm 2015
+    alts = "|".join(re.escape(w) for w, _, _ in _type_words())
+    return re.compile(
+        rf"(?<![\w])(?P<tw>{alts})[ \t]+(?P<so>số[ \t]*:?[ \t]*)?(?P<num>\d{{1,5}})"
+        r"(?![\d\w]|[.,]\d|[ \t]*[-/][ \t]*\w)",
+        re.IGNORECASE,
+    )
+
+
+def _canonical_type_word(word: str) -> str:
+    for w, _, _ in _type_words():
+        if w.lower() == word.lower():
+            return w
+    return word
+
+
+def _preceding_type_word(text: str, start: int) -> str | None:
+    """The type word just before an id: "Kết luận số 57-KL/TW", "Luật Báo chí số 103/2016/QH13"."""
+    window = text[max(0, start - 60) : start]
+    best = None
+    for m in _type_word_re().finditer(window):
+        between = window[m.end() :]
+        # At most four words (a law's short name) and an optional "số"/"số:" in between.
+        if re.fullmatch(r"(?:[ \t]+[^\W\d][\w&]*){0,4}[ \t]*(?:số[ \t]*:?|No\.?)?[ \t]*", between, re.IGNORECASE):
+            best = m.group("tw")
+    return _canonical_type_word(best) if best else None
+
+
+# ---------------------------------------------------------------- parsing one match
+
+
+def _issue_date(text: str, end: int) -> str | None:
+    m = _DATE_AFTER.match(text, end)
+    if not m:
+        return None
+    d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
+    d, mo, y = int(d), int(mo), int(y)
+    if not (1 <= d <= 31 and 1 <= mo <= 12):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _code_tokens(codes: str) -> list[tuple[str, str]]:
+    """(separator as written, segment) pairs; the first separator is ''."""
+    return [(m.group("sep") or "", m.group("seg")) for m in _CODE_TOKENS.finditer(codes)]
+
+
+def _trim(tokens: list[tuple[str, str]], allow_slash_at: int | None) -> list[tuple[str, str]]:
+    """Keep the leading run of acceptable segments (a '/' is allowed only at one position)."""
+    kept = []
+    for i, (sep, seg) in enumerate(tokens):
+        if i and "/" in sep and i != allow_slash_at:
+            break
+        if not _acceptable(seg):
+            break
+        kept.append((sep, seg))
+    return kept
+
+
+def _name(code: str, roles: tuple[str, ...]) -> str | None:
+    canon, hit = _lookup_code(code)
+    if hit is None or hit.role not in roles:
+        return None
+    return hit.name
+
+
+def _build(system: str, num: str, year: str | None, tokens: list[tuple[str, str]], tw: str | None):
+    """(canonical id, type name, issuer name) from the parsed parts."""
+    segs = [_lookup_code(seg)[0] for _, seg in tokens]
+    seps = ["-" if "-" in sep else "/" for sep, _ in tokens]
+    n = str(int(num))
+    if system == "party":
+        ident = f"{n}-{segs[0]}/" + segs[1] + "".join(s + c for s, c in zip(seps[2:], segs[2:]))
+        type_code, issuer_code = segs[0], segs[1]
+    else:
+        body = segs[0] + "".join(s + c for s, c in zip(seps[1:], segs[1:]))
+        ident = f"{n}/{year}/{body}" if year else f"{n}/{body}"
+        first = _lookup_code(tokens[0][1])[1]
+        if first is not None and first.role in ("type", "court"):
+            type_code, issuer_code = segs[0], (segs[1] if len(segs) > 1 else None)
+        else:
+            type_code, issuer_code = None, segs[0]
+    type_name = _name(type_code, ("type", "court")) if type_code else None
+    if type_code and _lookup_code(type_code)[1] is not None and _lookup_code(type_code)[1].role == "court":
+        type_name = "Bản án"
+    if tw == "Văn bản" and type_code is None:
+        tw = "Công văn"
+    if tw and (type_name is None or type_code in ("QĐ", "TT") or tw.startswith(type_name or "~")):
+        type_name = tw
+    if type_name is None:
+        if issuer_code and re.fullmatch(r"(?:UBTV)?QH\d*", issuer_code):
+            type_name = "Nghị quyết"
+        elif type_code is None:
+            type_name = "Công văn"
+    issuer = None
+    if issuer_code:
+        issuer = _name(re.sub(r"\d+$", "", issuer_code) if "QH" in issuer_code else issuer_code, ("issuer",))
+    return ident, type_name, issuer
+
+
+def _matches(text: str):
+    """(start, end, Directive) for every full identifier in normalised text."""
+    out = []
+    for m in PARTY_RE.finditer(text):
+        if not _acceptable(m.group("type")):
+            continue
+        tokens = _trim(_code_tokens(m.group("codes")), None)
+        if not tokens:
+            continue
+        end = m.start("codes") + len("".join(s + c for s, c in tokens))
+        tw = _preceding_type_word(text, m.start())
+        ident, type_name, issuer = _build("party", m.group("num"), None, [("", m.group("type"))] + tokens, tw)
+        out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
+    taken = [(s, e) for s, e, _ in out]
+    for m in STATE_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        tokens = _trim(_code_tokens(m.group("codes")), 1)
+        if not tokens:
+            continue
+        end = m.start("codes") + len("".join(s + c for s, c in tokens))
+        tw = _preceding_type_word(text, m.start())
+        ident, type_name, issuer = _build("state", m.group("num"), m.group("year"), tokens, tw)
+        out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+# ---------------------------------------------------------------- public API
+
+
+def _short_refs(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    refs = []
+    for m in _short_re().finditer(text):
+        if any(s <= m.start("num") < e for s, e in spans):
+            continue
+        tw = m.group("tw")
+        # A lower-case type word without "số" is too often a common noun ("kế hoạch 5 năm").
+        if not m.group("so") and not tw[0].isupper():
+            continue
+        if re.match(r"[ \t]*(?:năm|tháng|ngày|người|tỷ|triệu|%)(?![\w])", text[m.end() :]) and not re.match(
+            r"[ \t]*năm[ \t]+(?:19|20)\d\d", text[m.end() :]
+        ):
+            continue
+        refs.append((_canonical_type_word(tw), int(m.group("num"))))
+    return refs
+
+
+def _codes_of_type_word(word: str) -> list[str]:
+    for w, codes, _ in _type_words():
+        if w == word:
+            return codes
+    return []
+
+
+def _type_code_of(d: Directive) -> str | None:
+    m = re.match(r"\d+-([^/]+)/", d.id) or re.match(r"\d+/(?:\d{4}/)?([^-/]+)", d.id)
+    return m.group(1) if m else None
+
+
+def _resolves(word: str, num: int, d: Directive) -> bool:
+    if int(re.match(r"\d+", d.id).group()) != num:
+        return False
+    codes = _codes_of_type_word(word)
+    code = _type_code_of(d) or ""
+    return "*" in codes or d.type == word or re.sub(r"\d+$", "", code) in codes
+
+
+def find_directives(text: str) -> tuple[list[Directive], list[str]]:
+    """Every identifier written in full (canonical, first citation first) and the unresolved short references."""
+    text = normalize(text)
+    matches = _matches(text)
+    found: dict[str, Directive] = {}
+    for _, _, d in matches:
+        prev = found.get(d.id)
+        if prev is None:
+            found[d.id] = d
+        elif prev.date is None and d.date:
+            found[d.id] = Directive(prev.id, prev.type, prev.issuer, d.date)
+    directives = list(found.values())
+    shorts: list[str] = []
+    for word, num in _short_refs(text, [(s, e) for s, e, _ in matches]):
+        same_num = [d for d in directives if int(re.match(r"\d+", d.id).group()) == num]
+        if any(_resolves(word, num, d) for d in directives) or len(same_num) == 1:
+            continue
+        label = f"{word} {num}"
+        if label not in shorts:
+            shorts.append(label)
+    return directives, shorts
+
+
+def canonical(s: str) -> str | None:
+    """The canonical id of one identifier in any spelling ("57 - kl/tw" -> "57-KL/TW"), else None."""
+    matches = _matches(normalize(s).strip())
+    return matches[0][2].id if matches else None
+
+
+def _query_type_words() -> dict[str, list[str]]:
+    """Folded type words and abbreviations -> codes."""
+    table: dict[str, list[str]] = {}
+    for w, codes, abbrevs in _type_words():
+        for key in [fold(w)] + abbrevs:
+            table.setdefault(key, [])
+            table[key] += [c for c in codes if c not in table[key]]
+    return table
+
+
+def resolve_query(q: str) -> list[str]:
+    """Candidate canonical ids for what a user typed: a full id in any spelling, or a type word and number."""
+    from .catalogue import entries
+
+    qn = normalize(q).strip()
+    full = [d.id for _, _, d in _matches(qn)]
+    if full:
+        return list(dict.fromkeys(full))
+    fq = re.sub(r"\s+", " ", fold(qn)).strip()
+    words = sorted(_query_type_words().items(), key=lambda kv: -len(kv[0]))
+    alts = "|".join(re.escape(k) for k, _ in words)
+    m = re.fullmatch(rf"(?:(?P<tw>{alts})\s*)?(?:so\s*:?\s*)?(?P<num>\d{{1,5}})(?:\s*(?:/|nam)\s*(?P<year>(?:19|20)\d\d))?", fq)
+    if not m:
+        return []
+    num = int(m.group("num"))
+    codes = dict(words).get(m.group("tw"), ["*"]) if m.group("tw") else ["*"]
+    out = []
+    for e in entries():
+        d = Directive(e.id, e.type)
+        if int(re.match(r"\d+", e.id).group()) != num:
+            continue
+        code = re.sub(r"\d+$", "", _type_code_of(d) or "")
+        if "*" not in codes and code not in codes:
+            continue
+        if m.group("year") and not (m.group("year") in e.id or (e.date or "").startswith(m.group("year"))):
+            continue
+        out.append(e.id)
+    return out

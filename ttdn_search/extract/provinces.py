@@ -1,0 +1,296 @@
+"""Vietnam's provincial units (63 before and 34 after 1 July 2025): lookup, mentions in text, own province."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..normalize import fold, normalize
+from ._data import json_data, split_list, tsv
+
+# Thừa Thiên Huế became the centrally governed city of Huế (NQ 175/2024/QH15) on this day.
+HUE_CITY_FROM = "2025-01-01"
+# The 34-unit map took effect (NQ 202/2025/QH15) and the new provinces operate from 1 July 2025.
+MERGER_FROM = "2025-07-01"
+
+
+@dataclass(frozen=True)
+class Province:
+    """A provincial unit: its name, kind (tỉnh/TP), era (old, new or both), post-2025 unit and old units."""
+
+    name: str
+    kind: str
+    era: str
+    new_unit: str
+    old_units: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = field(default=(), compare=False)
+
+
+@cache
+def _tables() -> tuple[dict[str, Province], dict[str, Province]]:
+    old_rows = tsv("provinces_old.tsv")
+    new_rows = tsv("provinces_new.tsv")
+    new_names = {r[0] for r in new_rows}
+    old: dict[str, Province] = {}
+    for r in old_rows:
+        name, kind, new = r[0], r[1], r[2]
+        aliases = tuple(split_list(r[3]) if len(r) > 3 else []) + tuple(split_list(r[4]) if len(r) > 4 else [])
+        era = "both" if name in new_names else "old"
+        old[name] = Province(name, kind, era, new, (name,), aliases)
+    new: dict[str, Province] = {}
+    for r in new_rows:
+        name, kind, members = r[0], r[1], tuple(split_list(r[2]))
+        new[name] = Province(name, kind, "both" if name in old else "new", name, members)
+    return old, new
+
+
+def all_units() -> list[Province]:
+    """The 63 units before 1 July 2025, then the 34 units after it."""
+    old, new = _tables()
+    return list(old.values()) + list(new.values())
+
+
+_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?|t\.p\.?|thủ đô)\s+", re.IGNORECASE)
+
+
+@cache
+def _lookup_index() -> dict[str, Province]:
+    old, new = _tables()
+    index: dict[str, Province] = {}
+    for p in new.values():  # old units win on shared names: they are added after
+        index[fold(p.name)] = p
+    for p in old.values():
+        for alias in (p.name,) + p.aliases:
+            index[fold(alias)] = p
+            index[re.sub(r"[\s.\-]+", "", fold(alias))] = p
+    index[fold("Huế")] = new["Huế"]
+    return index
+
+
+def lookup(name: str) -> Province | None:
+    """The unit for any name or alias, with or without diacritics ("TP.HCM", "ha noi", "Bà Rịa – Vũng Tàu")."""
+    n = normalize(name or "").strip()
+    n = _PREFIX.sub("", n)
+    index = _lookup_index()
+    key = fold(n)
+    hit = index.get(key) or index.get(re.sub(r"[\s.\-]+", "", key))
+    if hit is None and key.startswith("tp"):
+        hit = index.get(re.sub(r"[\s.\-]+", "", key[2:]))
+    return hit
+
+
+def new_unit(name: str) -> str:
+    """The post-1-July-2025 unit that contains the named unit ("Bình Thuận" -> "Lâm Đồng")."""
+    p = lookup(name)
+    if p is None:
+        raise KeyError(name)
+    return p.new_unit
+
+
+def old_units(new_name: str) -> list[str]:
+    """The pre-2025 units merged into a post-2025 unit ("Lâm Đồng" -> Bình Thuận, Đắk Nông, Lâm Đồng)."""
+    _, new = _tables()
+    p = lookup(new_name)
+    if p is None:
+        raise KeyError(new_name)
+    return list(new[p.new_unit].old_units)
+
+
+def name_on(unit: str, date: str | None) -> str:
+    """The name a pre-2025 unit had on a date (Thừa Thiên Huế is Huế from 2025)."""
+    if unit == "Thừa Thiên Huế" and date and date >= HUE_CITY_FROM:
+        return "Huế"
+    return unit
+
+
+# ---------------------------------------------------------------- mentions in text
+
+_SEP = r"(?:[ \t]+|[ \t]*-[ \t]*|[ \t]*\n[ \t]*)"
+_TP = r"(?:TP|Tp|T\.P)\.?[ \t]*(?:\n[ \t]*)?"
+
+
+def _alias_pattern(alias: str) -> str:
+    words = re.split(r"\s*-\s*|\s+", alias)
+    return _SEP.join(re.escape(w) for w in words)
+
+
+@cache
+def _mention_re() -> re.Pattern:
+    old, _ = _tables()
+    alts: list[tuple[str, str]] = []
+    for p in old.values():
+        for alias in (p.name,) + p.aliases:
+            if not any(ch.isupper() for ch in alias[1:]) and alias != p.name and not alias.istitle():
+                continue
+            if fold(alias) == alias.lower() and alias not in ("BR-VT", "BRVT", "TPHCM", "HCMC", "TP HCM", "TP.HCM"):
+                continue  # ASCII spellings ("Hanoi", "Saigon") are brands and names in Vietnamese text: lookup only
+            if p.name == "Hồ Chí Minh" and alias == "Hồ Chí Minh":
+                continue  # bare "Hồ Chí Minh" is the person ("tư tưởng Hồ Chí Minh")
+            alts.append((alias, _alias_pattern(alias)))
+    # TP. Hồ Chí Minh · TP.HCM · TP. HCM · Thành phố Hồ Chí Minh
+    alts.append(("TP Hồ Chí Minh", rf"{_TP}Hồ{_SEP}Chí{_SEP}Minh"))
+    alts.append(("TP HCM", rf"{_TP}HCM"))
+    alts.append(("Thủ đô", r"Thủ đô"))
+    alts.sort(key=lambda a: -len(a[0]))
+    body = "|".join(f"(?:{pat})" for _, pat in alts)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+
+
+@cache
+def _alias_unit() -> dict[str, str]:
+    old, _ = _tables()
+    table = {}
+    for p in old.values():
+        for alias in (p.name,) + p.aliases:
+            table[re.sub(r"[\s.\-]+", "", fold(alias))] = p.name
+    table["tphochiminh"] = table["tphcm"] = "Hồ Chí Minh"
+    table["thudo"] = "Hà Nội"
+    return table
+
+
+def _unit_of(surface: str) -> str | None:
+    return _alias_unit().get(re.sub(r"[\s.\-]+", "", fold(surface)))
+
+
+@cache
+def _words() -> dict:
+    return json_data("province_context.json")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place mention: the unit (pre-2025 name), the text as written, its offsets and the words before it."""
+
+    unit: str
+    surface: str
+    start: int
+    end: int
+    before: str
+
+
+def _cap_run(before: str) -> list[str]:
+    """The capitalised words glued (single spaces) right before a mention: a person's name, if any."""
+    run = []
+    rest = before
+    while len(run) < 3:
+        m = re.search(r"(?<![\w\-])(\w+) $", rest)
+        if not m or not m.group(1)[0].isupper() or not m.group(1).isalpha():
+            break
+        run.insert(0, m.group(1))
+        rest = rest[: m.start()]
+    return run
+
+
+def _is_org(before: str) -> bool:
+    w = _words()
+    heads = "|".join(re.escape(h) for h in sorted(w["org_heads"], key=len, reverse=True))
+    m = re.search(rf"(?<![\w])(?P<head>{heads})(?P<mid>(?:[ \t]+[\w&.'\-]+){{0,4}})[ \t]+$", before)
+    if not m:
+        return False
+    mid = m.group("mid").split()
+    if any(t.lower() in w["org_breakers"] for t in mid):
+        return False
+    if not mid:
+        return m.group("head")[0].isupper()
+    return mid[0][0].isupper()
+
+
+def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
+    w = _words()
+    before = text[max(0, s - 80) : s]
+    after = text[e : e + 40]
+    run = _cap_run(before)
+    if run and any(tok in w["surnames"] for tok in run) and not any(tok in w["place_words"] for tok in run):
+        return True  # Trương Hòa Bình, Nguyễn Thị Huế
+    if _is_org(before):
+        return True  # báo Công an TP. HCM, Trường ĐH Luật Hà Nội, Ngân hàng Sài Gòn Thương Tín
+    if re.search(r"(?<![\w])(?:đường|Đường|phố|Phố|đại lộ|Đại lộ|ngõ|Ngõ|hẻm)[ \t]+$", before):
+        nxt = re.match(r"[ \t]*-[ \t]*(\w+(?:[ \t]+\w+){0,2})", after)
+        if not (nxt and any(_unit_of(" ".join(nxt.group(1).split()[:k])) for k in (1, 2, 3))):
+            return True  # đường Hà Nội (a street), but not tuyến đường Hà Nội - Lào Cai (a route)
+    if unit == "Hồ Chí Minh" and fold(surface).startswith("sai") and re.match(r"[ \t]+[A-ZĐ]", after):
+        return True  # Sài Gòn Tourist, Sài Gòn Giải Phóng: brands
+    if unit == "Điện Biên" and re.match(r"[ \t]+Phủ", after):
+        return True  # Điện Biên Phủ, a city (and a battle)
+    if surface == "Thủ đô" and (re.match(r"[ \t]+[A-ZĐ]", after) or not before.strip() or before.rstrip()[-1] in ".!?\n"):
+        return True  # Thủ đô Viêng Chăn, or a sentence-initial common noun
+    return False
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every place mention of a provincial unit in normalised text, traps removed."""
+    out = []
+    for m in _mention_re().finditer(text):
+        surface = m.group()
+        unit = _unit_of(surface)
+        if unit is None or _excluded(text, m.start(), m.end(), unit, surface):
+            continue
+        out.append(Mention(unit, surface, m.start(), m.end(), text[max(0, m.start() - 80) : m.start()]))
+    return out
+
+
+def find_provinces(text: str, date: str | None = None) -> list[str]:
+    """The provincial units the text mentions as places, named as they were on the date, first mention first."""
+    names = []
+    for m in mentions(normalize(text)):
+        name = name_on(m.unit, date)
+        if m.unit == "Thừa Thiên Huế" and date is None and fold(m.surface) == "hue":
+            name = "Thừa Thiên Huế"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------- the article's own province
+
+
+def _clause_before(before: str) -> str:
+    return re.split(r"[,.;:()\n\"]", before)[-1]
+
+
+def own_province(article, found: list[str] | None = None, date: str | None = None) -> str | None:
+    """The one unit the article is about, from signals ranked by reliability; None when national or shared."""
+    w = _words()
+    title = normalize(getattr(article, "title", "") or "")
+    text = normalize(getattr(article, "text", "") or "")
+    meta = [normalize(x) for x in (getattr(article, "meta_lines", None) or [])]
+    score: dict[str, float] = defaultdict(float)
+    strong: dict[str, int] = defaultdict(int)
+    issuer_re = re.compile(rf"(?<![\w])(?:{'|'.join(w['issuer_words'])})(?![\w])", re.IGNORECASE)
+
+    for line in meta:
+        for m in mentions(line):
+            score[m.unit] += 6
+            strong[m.unit] += 1
+    for m in mentions(title):
+        head = re.match(r"\s*$", title[: m.start]) and re.match(r"\s*[:\-]", title[m.end :])
+        score[m.unit] += 7 if head else 4
+        strong[m.unit] += 1
+    for m in mentions(text):
+        line_start = text.rfind("\n", 0, m.start) + 1
+        if re.match(r"[ \t]*$", text[line_start : m.start]) and re.match(r"[ \t]*,[ \t]*ngày[ \t]+\d", text[m.end :]):
+            score[m.unit] += 5  # place-and-date line of a document header: "Lào Cai, ngày 29 tháng 01 năm 2021"
+            strong[m.unit] += 1
+            continue
+        clause = _clause_before(m.before)
+        if issuer_re.search(clause[-60:]):
+            score[m.unit] += 3  # UBND tỉnh X, Tỉnh ủy X, Sở Y tế X, Công an tỉnh X
+            strong[m.unit] += 1
+        elif re.search(r"(?:tỉnh|thành phố|[Tt]ỉnh)[ \t]+$", m.before) or re.match(r"TP|Tp|T\.P|Thành phố", m.surface):
+            score[m.unit] += 2
+        elif re.search(r"(?:tại|ở|về|đến|từ)[ \t]+$", m.before):
+            score[m.unit] += 0.5  # a venue: national events are held somewhere
+        else:
+            score[m.unit] += 1
+    if not score:
+        return None
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if strong[best] == 0 or top < 3:
+        return None
+    if second and top < 1.5 * second:
+        return None
+    return name_on(best, date)
