@@ -113,6 +113,7 @@ def prepare(article: Article) -> dict:
     from ttdn_search.analysis import folded_keys, segment_words, syllable_keys
     from ttdn_search.extract import tag
     from ttdn_search.facets import facet_values
+    from ttdn_search.schema import FACET_SEPARATOR as SEP
 
     tags = tag(article)
     values = facet_values(tags)
@@ -134,12 +135,12 @@ def prepare(article: Article) -> dict:
         "body_syl": " ".join(bsyl),
         "title_fold": " ".join(folded_keys(tsyl)),
         "body_fold": " ".join(folded_keys(bsyl)),
-        "province": ",".join(values["province"]),
-        "province_new": ",".join(values["province_new"]),
-        "provinces": ",".join(tags.provinces),
-        "year": ",".join(values["year"]),
-        "directive": ",".join(values["directive"]),
-        "kind": ",".join(values["kind"]),
+        "province": SEP.join(values["province"]),
+        "province_new": SEP.join(values["province_new"]),
+        "provinces": SEP.join(tags.provinces),
+        "year": SEP.join(values["year"]),
+        "directive": SEP.join(values["directive"]),
+        "kind": SEP.join(values["kind"]),
         "facets": json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     }
 
@@ -222,6 +223,9 @@ def build_index(
 def _swap(new: Path, index_dir: Path) -> None:
     old = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
+    # The folder may carry a README of its own (the repository's index/ does); it survives a rebuild.
+    if (index_dir / "README.md").is_file():
+        shutil.copy2(index_dir / "README.md", new / "README.md")
     if index_dir.exists():
         os.replace(index_dir, old)
     os.replace(new, index_dir)

@@ -135,26 +135,37 @@ class _Parser:
         items = []
         while self.peek() not in (None, "or", ")"):
             if self.peek() == "and":
+                # An explicit AND separates two runs of words.
                 self.i += 1
+                items.append(None)
                 continue
             node = self.unary()
             if node is not None:
                 items.append(node)
-        if not items:
-            return None
         # Adjacent plain words form one run of text.
         merged: list = []
+        prev = None
         for it in items:
-            if isinstance(it, Text) and merged and isinstance(merged[-1], Text):
+            if isinstance(it, Text) and isinstance(prev, Text) and merged:
                 merged[-1] = Text(merged[-1].text + " " + it.text)
-            else:
+            elif it is not None:
                 merged.append(it)
+            prev = merged[-1] if it is not None else None
+        if not merged:
+            return None
         return merged[0] if len(merged) == 1 else And(merged)
 
     def unary(self):
         kind = self.peek()
         if kind == "not":
             self.i += 1
+            if self.peek() == "word":
+                # NOT takes the whole run of words after it: NOT Nghệ An.
+                words = []
+                while self.peek() == "word":
+                    words.append(self.toks[self.i][1])
+                    self.i += 1
+                return Not(Text(" ".join(words)))
             inner = self.unary()
             return Not(inner) if inner is not None else None
         if kind == "(":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from whoosh import fields
+from whoosh.analysis import RegexTokenizer
 from whoosh.columns import VarBytesColumn
 
 from ttdn_search.analysis import word_analyzer
@@ -10,12 +11,16 @@ from ttdn_search.analysis import word_analyzer
 # Bump when the schema or the analysis changes in a way that old indexes cannot serve.
 SCHEMA_VERSION = 1
 
-# Facet fields: exact values, comma-separated when several.
+# Facet fields: exact values, FACET_SEPARATOR between several.
 FACET_FIELDS = ("province", "province_new", "year", "directive", "kind")
 
 
-def _facet() -> fields.KEYWORD:
-    return fields.KEYWORD(stored=False, commas=True, lowercase=False, scorable=False)
+FACET_SEPARATOR = "\x1f"
+
+
+def _facet() -> fields.TEXT:
+    # Values may hold commas and spaces ("Quán triệt, phổ biến"), so they are joined by a control character.
+    return fields.TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=False, stored=False)
 
 
 def build_schema() -> fields.Schema:

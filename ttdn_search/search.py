@@ -193,11 +193,11 @@ def resolve_directives(value: str) -> list[str]:
 
 
 def _kind_values(value: str) -> list[str]:
-    from ttdn_search.extract import kinds
+    from ttdn_search.extract.kinds import vocabulary
 
-    found = kinds.lookup(value)
+    found = [k for k in vocabulary() if fold(k) == fold(value.strip())]
     if not found:
-        known = ", ".join(kinds.names())
+        known = ", ".join(vocabulary())
         raise BadQuery(f"Không biết loại bài '{value}'. Các loại: {known}.")
     return found
 
@@ -432,8 +432,9 @@ class Searcher:
         want = offset + limit
         docnums, scores = self._ranked(text_q, fq, want, sort)
         matched = self._docset(text_q, fq)
-        total = len(matched)
-        if len(docnums) < want and builder.relaxed and sort == "relevance":
+        total = strict_total = len(matched)
+        # A plain run of words that too few articles match in full is filled with those matching most words.
+        if len(docnums) < want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
             # Fewer than a page matched every word: fill with articles that match most of them.
             relaxed = Q.Or(builder.relaxed) if len(builder.relaxed) > 1 else builder.relaxed[0]
             extra, extra_scores = self._ranked(Q.AndMaybe(relaxed, text_q), fq, want, sort)
@@ -449,7 +450,7 @@ class Searcher:
         facet_counts = self._facets(matched, facet_limit) if facets else {}
         suggestion = None
         if node is not None and not directives:
-            suggestion = self._suggest(query, total)
+            suggestion = self._suggest(query, strict_total)
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facet_counts, took_ms=took, offset=offset, sort=sort,
@@ -459,15 +460,24 @@ class Searcher:
     # -- pieces ----------------------------------------------------------------------------------
 
     def _ranked(self, q, fq, want, sort):
+        from whoosh import collectors
+
         s = self._searcher
         if want <= 0:
             return [], []
-        kwargs = {"limit": want, "filter": fq}
         if sort == "date":
-            kwargs["sortedby"] = "date"
-            kwargs["reverse"] = True
-        results = s.search(q, **kwargs)
-        return [r.docnum for r in results], [float(r.score or 0.0) for r in results]
+            c = collectors.SortingCollector("date", limit=want, reverse=True)
+        else:
+            # Whoosh's matcher replacement and block-quality skipping drop true top hits under AndMaybe
+            # (seen here: the 3rd best article missing from a top-3 that a top-4 had): score every match.
+            c = collectors.TopCollector(want, usequality=False, replace=0)
+        if fq is not None:
+            c = collectors.FilterCollector(c, allow=fq)
+        s.search_with_collector(q, c)
+        results = c.results()
+        # Sorted results carry the sort key as their "score": report 0 for them.
+        scores = [float(r.score or 0.0) if sort == "relevance" else 0.0 for r in results]
+        return [r.docnum for r in results], scores
 
     def _docset(self, q, fq) -> list[int]:
         full = q if fq is None else (fq if isinstance(q, Q.Every) else Q.And([q, fq]))
@@ -559,10 +569,11 @@ class Searcher:
 def directive_info(doc_id: str) -> DirectiveInfo:
     """What the catalogue knows of a directive; the id alone when it knows nothing."""
     from ttdn_search.extract import catalogue
-    from ttdn_search.extract.directives import describe
+    from ttdn_search.extract.directives import find_directives
 
     entry = catalogue.get(doc_id)
     if entry is not None:
         return DirectiveInfo(id=doc_id, type=entry.type, issuer=entry.issuer, date=entry.date, title=entry.title)
-    d = describe(doc_id)
-    return DirectiveInfo(id=doc_id, type=d.get("type"), issuer=d.get("issuer"), date=None, title=None)
+    found, _ = find_directives(doc_id)
+    d = found[0] if found else None
+    return DirectiveInfo(id=doc_id, type=d and d.type, issuer=d and d.issuer)
