@@ -437,7 +437,7 @@ def html(query, index_dir, province, year, directive, kind, date_from, date_to, 
     filters = _filters(province, year, directive, kind, date_from, date_to)
     with Searcher(index_dir) as s:
         page = write_static_site(s, query, filters, out_dir, limit=limit, sort=sort, facet_values=facet_pages)
-    click.echo(str(page))
+    click.echo(str(page.resolve()))
 
 
 @main.command()
