@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Look-alikes that users and CMSs produce for the same character.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -41,9 +42,18 @@ _SYLLABLE = re.compile(
     r"(?P<nucleus>[aăâeêioôơuưy]{1,3})"
     r"(?P<coda>ch|ng|nh|[cmnpt])?$"
 )
-_WORD = re.compile(r"[^\W\d_]+")
+# Only a word with a toned vowel next to another vowel can have its tone mark on the wrong one
+# (hoà/hòa, thuỷ/thủy); other words are left to the fast path of the regex engine.
+_TONED = "".join(
+    unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY" for t in _TONES
+)
+_PLAIN_VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+_WORD = re.compile(
+    rf"[^\W\d_]*(?:[{_TONED}][{_PLAIN_VOWELS}]|[{_PLAIN_VOWELS}][{_TONED}])[^\W\d_]*"
+)
 
 
+@lru_cache(maxsize=65536)
 def _place_tone(word: str) -> str:
     """Put the tone mark of one syllable on the vowel the classic rule chooses (hòa, thủy, quý)."""
     decomposed = unicodedata.normalize("NFD", word)
@@ -76,16 +86,19 @@ def _place_tone(word: str) -> str:
     return unicodedata.normalize("NFC", out)
 
 
-def _needs_tone_check(word: str) -> bool:
-    return len(word) > 1 and any(ord(c) > 0x7F for c in word)
+def _fix_word(m: re.Match) -> str:
+    word = m.group()
+    return _place_tone(word)
 
 
+@lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """Canonical form of text: NFC, one tone-mark placement, ASCII dashes/quotes/slashes, no invisibles."""
+    # Cached: the taggers normalise the same article text more than once, and a hit costs one hash.
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    return _WORD.sub(lambda m: _place_tone(m.group()) if _needs_tone_check(m.group()) else m.group(), text)
+    return _WORD.sub(_fix_word, text)
 
 
 def fold(text: str) -> str:
