@@ -124,7 +124,7 @@ def _mention_re() -> re.Pattern:
         for alias in (p.name,) + p.aliases:
             if not any(ch.isupper() for ch in alias[1:]) and alias != p.name and not alias.istitle():
                 continue
-            if fold(alias) == alias.lower() and alias not in ("BR-VT", "BRVT", "TPHCM", "HCMC", "TP HCM", "TP.HCM"):
+            if alias != p.name and fold(alias) == alias.lower() and alias not in ("BR-VT", "BRVT", "TPHCM", "HCMC", "TP HCM", "TP.HCM"):
                 continue  # ASCII spellings ("Hanoi", "Saigon") are brands and names in Vietnamese text: lookup only
             if p.name == "Hồ Chí Minh" and alias == "Hồ Chí Minh":
                 continue  # bare "Hồ Chí Minh" is the person ("tư tưởng Hồ Chí Minh")
@@ -206,7 +206,7 @@ def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
         return True  # Trương Hòa Bình, Nguyễn Thị Huế
     if _is_org(before):
         return True  # báo Công an TP. HCM, Trường ĐH Luật Hà Nội, Ngân hàng Sài Gòn Thương Tín
-    if re.search(r"(?<![\w])(?:đường|Đường|phố|Phố|đại lộ|Đại lộ|ngõ|Ngõ|hẻm)[ \t]+$", before):
+    if re.search(r"(?<![\w])(?<![Tt]hành )(?:đường|Đường|phố|Phố|đại lộ|Đại lộ|ngõ|Ngõ|hẻm)[ \t]+$", before):
         nxt = re.match(r"[ \t]*-[ \t]*(\w+(?:[ \t]+\w+){0,2})", after)
         if not (nxt and any(_unit_of(" ".join(nxt.group(1).split()[:k])) for k in (1, 2, 3))):
             return True  # đường Hà Nội (a street), but not tuyến đường Hà Nội - Lào Cai (a route)
@@ -247,6 +247,7 @@ def find_provinces(text: str, date: str | None = None) -> list[str]:
 
 
 def _clause_before(before: str) -> str:
+    before = re.sub(r"(?<![\w])(TP|Tp|T\.P|Q|TX|H)\.", r"\1 ", before)  # "UBND TP. Đà Nẵng" is one clause
     return re.split(r"[,.;:()\n\"]", before)[-1]
 
 
@@ -259,6 +260,7 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
     score: dict[str, float] = defaultdict(float)
     strong: dict[str, int] = defaultdict(int)
     issuer_re = re.compile(rf"(?<![\w])(?:{'|'.join(w['issuer_words'])})(?![\w])", re.IGNORECASE)
+    body_re = re.compile(rf"(?<![\w])(?:{'|'.join(w['body_words'])})(?![\w])", re.IGNORECASE)
 
     for line in meta:
         for m in mentions(line):
@@ -275,9 +277,16 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
             strong[m.unit] += 1
             continue
         clause = _clause_before(m.before)
+        if re.search(r"(?:cao tốc|tuyến|quốc lộ|đường sắt|đường bộ|đường)(?![\w])[^,.;()]*$", clause, re.IGNORECASE) or (
+            re.match(r"[ \t]*-[ \t]*[A-ZĐ]", text[m.end : m.end + 5]) or re.search(r"[A-ZĐ]\w*[ \t]*-[ \t]*$", m.before)
+        ):
+            score[m.unit] += 0.3  # a route named by the places it links: a place, but not the subject
+            continue
         if issuer_re.search(clause[-60:]):
             score[m.unit] += 3  # UBND tỉnh X, Tỉnh ủy X, Sở Y tế X, Công an tỉnh X
             strong[m.unit] += 1
+        elif body_re.search(clause[-60:]):
+            score[m.unit] += 2  # Đoàn luật sư TP. HCM, Giám đốc ... tỉnh X: a body, not the province acting
         elif re.search(r"(?:tỉnh|thành phố|[Tt]ỉnh)[ \t]+$", m.before) or re.match(r"TP|Tp|T\.P|Thành phố", m.surface):
             score[m.unit] += 2
         elif re.search(r"(?:tại|ở|về|đến|từ)[ \t]+$", m.before):
@@ -289,8 +298,17 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if strong[best] == 0 or top < 3:
-        return None
     if second and top < 1.5 * second:
-        return None
-    return name_on(best, date)
+        return None  # several provinces equally
+    national_title = bool(re.search(rf"(?<![\w])(?:{'|'.join(w['national_words'])})(?![\w])", title)) and not mentions(title)
+    if national_title and top < 8:
+        return None  # a national story needs much local evidence to belong to one province
+    n_mentions = sum(1 for m in mentions(text) if m.unit == best) + sum(1 for m in mentions(title) if m.unit == best)
+    anchored = any(m.unit == best for m in mentions(title)) or any(m.unit == best for ln in meta for m in mentions(ln))
+    if top >= 3 and strong[best] >= 1 and (anchored or strong[best] >= 2 or n_mentions >= 2):
+        return name_on(best, date)
+    if top >= 6 and top >= 2 * second:
+        return name_on(best, date)  # the dominant unit of the article
+    if len(ranked) == 1 and (n_mentions >= 2 or strong[best]) and not national_title:
+        return name_on(best, date)  # the only province, named more than once
+    return None
