@@ -66,6 +66,7 @@ def _lookup_index() -> dict[str, Province]:
             index[fold(alias)] = p
             index[re.sub(r"[\s.\-]+", "", fold(alias))] = p
     index[fold("Huế")] = new["Huế"]
+    index[fold("Thủ đô")] = old["Hà Nội"]
     return index
 
 
