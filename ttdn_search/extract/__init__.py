@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..normalize import normalize
+from ._data import mark_normal, norm
 from . import dates as _dates
 from . import directives as _directives
 from . import kinds as _kinds
@@ -49,14 +50,14 @@ def _effective_date(published: str | None, years: list[int]) -> str | None:
 
 def tag(article) -> Tags:
     """Tag one article (attributes id, title, text, date, meta_lines)."""
-    title = normalize(getattr(article, "title", "") or "")
-    text = normalize(getattr(article, "text", "") or "")
+    title = norm(getattr(article, "title", "") or "")
+    text = norm(getattr(article, "text", "") or "")
     # The title is usually repeated as the first line of the page text; tag it once.
     body = text
     first = text.lstrip().split("\n", 1)[0].strip()
     if title and first == title.strip():
         body = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
-    full = f"{title}\n{body}" if title else body
+    full = mark_normal(f"{title}\n{body}" if title else body)
 
     published = _dates.publication_date(article)
 

@@ -6,6 +6,7 @@ import re
 from datetime import date as _date
 
 from ..normalize import normalize
+from ._data import norm
 
 _D = r"(?P<d>\d{1,2})"
 _M = r"(?P<m>\d{1,2})"
@@ -40,9 +41,9 @@ def _iso(y: int, m: int, d: int) -> str | None:
 def byline_date(lines: list[str]) -> str | None:
     """The first byline date in short page lines (meta lines or the lines around the title)."""
     for line in lines:
-        line = normalize(line)
-        if len(line) > 160:
+        if len(line) > 200:
             continue
+        line = normalize(line)
         for rx in BYLINE_RES:
             m = rx.search(line)
             if m:
@@ -115,7 +116,7 @@ _EVENT_CUE = re.compile(r"(?:[Nn]gày|[Ss]áng|[Tt]rưa|[Cc]hiều|[Tt]ối|[Đ�
 
 def event_dates(text: str, published: str | None = None) -> list[str]:
     """Dates of events ("Sáng 24/11", "ngày 15/6/2023"), the missing year taken from the publication date."""
-    text = normalize(text)
+    text = norm(text)
     anchor = _date.fromisoformat(published) if published else None
     out: list[str] = []
     for m in _EVENT.finditer(text):

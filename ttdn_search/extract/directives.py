@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..normalize import fold, normalize
-from ._data import split_list, tsv
+from ._data import norm, split_list, tsv
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ def _resolves(word: str, num: int, d: Directive) -> bool:
 
 def find_directives(text: str) -> tuple[list[Directive], list[str]]:
     """Every identifier written in full (canonical, first citation first) and the unresolved short references."""
-    text = normalize(text)
+    text = norm(text)
     matches = _matches(text)
     found: dict[str, Directive] = {}
     for _, _, d in matches:

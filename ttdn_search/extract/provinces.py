@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..normalize import fold, normalize
-from ._data import json_data, split_list, tsv
+from ._data import json_data, norm, split_list, tsv
 
 # Thừa Thiên Huế became the centrally governed city of Huế (NQ 175/2024/QH15) on this day.
 HUE_CITY_FROM = "2025-01-01"
@@ -222,6 +222,11 @@ def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
 
 def mentions(text: str) -> list[Mention]:
     """Every place mention of a provincial unit in normalised text, traps removed."""
+    return list(_mentions(text))
+
+
+@lru_cache(maxsize=64)
+def _mentions(text: str) -> tuple[Mention, ...]:
     out = []
     for m in _mention_re().finditer(text):
         surface = m.group()
@@ -229,13 +234,13 @@ def mentions(text: str) -> list[Mention]:
         if unit is None or _excluded(text, m.start(), m.end(), unit, surface):
             continue
         out.append(Mention(unit, surface, m.start(), m.end(), text[max(0, m.start() - 80) : m.start()]))
-    return out
+    return tuple(out)
 
 
 def find_provinces(text: str, date: str | None = None) -> list[str]:
     """The provincial units the text mentions as places, named as they were on the date, first mention first."""
     names = []
-    for m in mentions(normalize(text)):
+    for m in mentions(norm(text)):
         name = name_on(m.unit, date)
         if m.unit == "Thừa Thiên Huế" and date is None and fold(m.surface) == "hue":
             name = "Thừa Thiên Huế"
@@ -255,9 +260,9 @@ def _clause_before(before: str) -> str:
 def own_province(article, found: list[str] | None = None, date: str | None = None) -> str | None:
     """The one unit the article is about, from signals ranked by reliability; None when national or shared."""
     w = _words()
-    title = normalize(getattr(article, "title", "") or "")
-    text = normalize(getattr(article, "text", "") or "")
-    meta = [normalize(x) for x in (getattr(article, "meta_lines", None) or [])]
+    title = norm(getattr(article, "title", "") or "")
+    text = norm(getattr(article, "text", "") or "")
+    meta = [norm(x) for x in (getattr(article, "meta_lines", None) or [])]
     score: dict[str, float] = defaultdict(float)
     strong: dict[str, int] = defaultdict(int)
     issuer_re = re.compile(rf"(?<![\w])(?:{'|'.join(w['issuer_words'])})(?![\w])", re.IGNORECASE)
