@@ -136,3 +136,17 @@ def test_own_province_none():
     assert own_province(_article("Tổng Bí thư chủ trì hội nghị", "Sáng 16-7, tại Hà Nội, Bộ Chính trị tổ chức hội nghị toàn quốc.")) is None
     # several provinces equally
     assert own_province(_article("Hợp tác vùng", "UBND tỉnh Long An và UBND tỉnh Tiền Giang ký kết hợp tác.")) is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("khu vực châu Á - Thái Bình Dương", []),
+        ("Bộ Tư lệnh Thái Bình Dương của Mỹ", []),
+        ("trận SL Nghệ An gặp HL Hà Tĩnh", []),
+        ("tại một số tuyến phố Hà Nội", ["Hà Nội"]),
+        ("tỉnh Thái Bình và Bình Dương", ["Thái Bình", "Bình Dương"]),
+    ],
+)
+def test_more_traps(text, expected):
+    assert find_provinces(text) == expected

@@ -207,14 +207,18 @@ def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
         return True  # Trương Hòa Bình, Nguyễn Thị Huế
     if _is_org(before):
         return True  # báo Công an TP. HCM, Trường ĐH Luật Hà Nội, Ngân hàng Sài Gòn Thương Tín
-    if re.search(r"(?<![\w])(?<![Tt]hành )(?:đường|Đường|phố|Phố|đại lộ|Đại lộ|ngõ|Ngõ|hẻm)[ \t]+$", before):
+    brands = "|".join(re.escape(b) for b in sorted(w["brand_prefixes"], key=len, reverse=True))
+    if re.search(rf"(?<![\w])(?:{brands})[ \t]+$", before):
+        return True  # SL Nghệ An, HL Hà Tĩnh, Than Quảng Ninh: clubs and brands
+    for word in w["not_followed_by"].get(unit, []):
+        if re.match(rf"[ \t]+{word}(?![\w])", after):
+            return True  # Thái Bình Dương (the Pacific), Điện Biên Phủ (a city, a battle)
+    if re.search(r"(?<![\w])(?<![Tt]hành )(?<!tuyến )(?<!các )(?<!đường )(?<!con )(?:đường|Đường|phố|Phố|đại lộ|Đại lộ|ngõ|Ngõ|hẻm)[ \t]+$", before):
         nxt = re.match(r"[ \t]*-[ \t]*(\w+(?:[ \t]+\w+){0,2})", after)
         if not (nxt and any(_unit_of(" ".join(nxt.group(1).split()[:k])) for k in (1, 2, 3))):
             return True  # đường Hà Nội (a street), but not tuyến đường Hà Nội - Lào Cai (a route)
     if unit == "Hồ Chí Minh" and fold(surface).startswith("sai") and re.match(r"[ \t]+[A-ZĐ]", after):
         return True  # Sài Gòn Tourist, Sài Gòn Giải Phóng: brands
-    if unit == "Điện Biên" and re.match(r"[ \t]+Phủ", after):
-        return True  # Điện Biên Phủ, a city (and a battle)
     if surface == "Thủ đô" and (re.match(r"[ \t]+[A-ZĐ]", after) or not before.strip() or before.rstrip()[-1] in ".!?\n"):
         return True  # Thủ đô Viêng Chăn, or a sentence-initial common noun
     return False
