@@ -105,3 +105,17 @@ def test_event_dates():
     assert event_dates("Tối 28/12, lễ tổng kết", "2024-01-05") == ["2023-12-28"]
     assert event_dates("ngày 15/6/2023", None) == ["2023-06-15"]
     assert event_dates("Sáng 24/11", None) == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ngày 12.1.2018", [2018]),
+        ("Tháng 9.2016, phiến quân", [2016]),
+        ("từ khoảng 2015 đến nay", [2015]),
+        ("Vietnam Idol Kids 2017 - Thần tượng", [2017]),
+        ("giá 1.250.000 đồng", []),
+    ],
+)
+def test_years_more(text, expected):
+    assert years(normalize(text)) == expected
