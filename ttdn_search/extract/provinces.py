@@ -310,7 +310,12 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if second and top < 1.5 * second:
         return None  # several provinces equally
-    national_title = bool(re.search(rf"(?<![\w])(?:{'|'.join(w['national_words'])})(?![\w])", title)) and not mentions(title)
+    national_re = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(x) for x in w['national_words'])})(?![\w])")
+    lead = text[:300]
+    local_title = any(not re.search(r"(?:tại|Tại)[ \t]+$", m.before) for m in mentions(title))
+    # A national actor in the title, or in the lead of a story naming several provinces, makes it national
+    # unless the title itself is about a place; a story whose only province is named stays with it.
+    national_title = not local_title and bool(national_re.search(title) or (national_re.search(lead) and len(ranked) > 1))
     if national_title and top < 8:
         return None  # a national story needs much local evidence to belong to one province
     n_mentions = sum(1 for m in mentions(text) if m.unit == best) + sum(1 for m in mentions(title) if m.unit == best)
