@@ -261,6 +261,14 @@ def _clause_before(before: str) -> str:
     return re.split(r"[,.;:()\n\"]", before)[-1]
 
 
+def _is_route(text: str, m: Mention) -> bool:
+    """A road or route named by the places it links: "cao tốc Đà Nẵng - Quảng Ngãi", "tuyến Nội Bài - Lào Cai"."""
+    clause = _clause_before(m.before)
+    if re.search(r"(?:cao tốc|tuyến|quốc lộ|đường sắt|đường bộ|đường)(?![\w])[^,.;()]*$", clause, re.IGNORECASE):
+        return True
+    return bool(re.match(r"[ \t]*-[ \t]*[A-ZĐ]", text[m.end : m.end + 5]) or re.search(r"[A-ZĐ]\w*[ \t]*-[ \t]*$", m.before))
+
+
 def own_province(article, found: list[str] | None = None, date: str | None = None) -> str | None:
     """The one unit the article is about, from signals ranked by reliability; None when national or shared."""
     w = _words()
@@ -278,6 +286,9 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
             strong[m.unit] += 1
     for m in mentions(title):
         head = re.match(r"\s*$", title[: m.start]) and re.match(r"\s*[:\-]", title[m.end :])
+        if not head and _is_route(title, m):
+            score[m.unit] += 0.3
+            continue
         score[m.unit] += 7 if head else 4
         strong[m.unit] += 1
     for m in mentions(text):
@@ -287,9 +298,7 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
             strong[m.unit] += 1
             continue
         clause = _clause_before(m.before)
-        if re.search(r"(?:cao tốc|tuyến|quốc lộ|đường sắt|đường bộ|đường)(?![\w])[^,.;()]*$", clause, re.IGNORECASE) or (
-            re.match(r"[ \t]*-[ \t]*[A-ZĐ]", text[m.end : m.end + 5]) or re.search(r"[A-ZĐ]\w*[ \t]*-[ \t]*$", m.before)
-        ):
+        if _is_route(text, m):
             score[m.unit] += 0.3  # a route named by the places it links: a place, but not the subject
             continue
         if issuer_re.search(clause[-60:]):
