@@ -121,6 +121,8 @@ def test_details_type_issuer_date():
         ("57 - kl/tw", "57-KL/TW"), ("72/2015/nđ-cp", "72/2015/NĐ-CP"), ("72/2015/ND-CP", "72/2015/NĐ-CP"),
         ("57–KL/TƯ", "57-KL/TW"), ("09 - CT/TU", "9-CT/TU"), ("59-KH/BCDTTDN", "59-KH/BCĐTTĐN"), ("152-BC/DU", "152-BC/ĐU"),
         ("57-KL/\nTW", "57-KL/TW"), ("77/2014/tt-btc", "77/2014/TT-BTC"), ("Covid-19", None),
+        ("215 / TD - PCCC - P3", "215/TD-PCCC-P3"), ("57-KL/TW - TP.HCM", "57-KL/TW"), ("3037 / VP - NNTN", "3037/VP-NNTN"),
+        ("Nghị định 121/2013/NĐ – CP", "121/2013/NĐ-CP"), ("1295-QĐNS/TW", "1295-QĐNS/TW"),
     ],
 )
 def test_canonical(raw, canon):

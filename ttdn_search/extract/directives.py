@@ -69,13 +69,19 @@ def _lookup_code(seg: str) -> tuple[str, _Code | None]:
     return up + digits, None
 
 
-def _acceptable(seg: str) -> bool:
-    """A code segment is a known code in any case, or an unknown all-capitals code of 2+ letters."""
+def _acceptable(seg: str, continuation: bool = False) -> bool:
+    """A known code in any case, or an unknown capitalised code: 2+ capitals ("VEC", "NCTCD"); after the
+    first code also a unit with a number or in mixed case ("PCCC-P3", "SXD-TTra")."""
     canon, hit = _lookup_code(seg)
     if hit is not None:
         return True
-    letters = _SEG_PARTS.match(seg).group("letters") if _SEG_PARTS.match(seg) else seg
-    return len(letters) >= 2 and letters.isupper()
+    m = _SEG_PARTS.match(seg)
+    letters, digits = (m.group("letters"), m.group("digits")) if m else (seg, "")
+    if len(letters) >= 2 and letters.isupper():
+        return True
+    if continuation and letters[:1].isupper():
+        return (len(letters) == 1 and bool(digits)) or sum(ch.isupper() for ch in letters) >= 2
+    return False
 
 
 # ---------------------------------------------------------------- the grammar
@@ -177,7 +183,7 @@ def _trim(tokens: list[tuple[str, str]], allow_slash_at: int | None) -> list[tup
     for i, (sep, seg) in enumerate(tokens):
         if i and "/" in sep and i != allow_slash_at:
             break
-        if not _acceptable(seg):
+        if not _acceptable(seg, continuation=i > 0):
             break
         kept.append((sep, seg))
     return kept
@@ -224,6 +230,16 @@ def _build(system: str, num: str, year: str | None, tokens: list[tuple[str, str]
     return ident, type_name, issuer
 
 
+def _glued(text: str, start: int, tokens: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+    """Drop trailing continuation codes glued to a following word ("57-KL/TW - TP.HCM" is not "-TP")."""
+    while True:
+        end = start + len("".join(s + c for s, c in tokens))
+        if len(tokens) > 1 and re.match(r"\.\w", text[end : end + 2]):
+            tokens = tokens[:-1]
+            continue
+        return tokens, end
+
+
 def _matches(text: str):
     """(start, end, Directive) for every full identifier in normalised text."""
     out = []
@@ -233,7 +249,7 @@ def _matches(text: str):
         tokens = _trim(_code_tokens(m.group("codes")), None)
         if not tokens:
             continue
-        end = m.start("codes") + len("".join(s + c for s, c in tokens))
+        tokens, end = _glued(text, m.start("codes"), tokens)
         tw = _preceding_type_word(text, m.start())
         ident, type_name, issuer = _build("party", m.group("num"), None, [("", m.group("type"))] + tokens, tw)
         out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
@@ -244,7 +260,7 @@ def _matches(text: str):
         tokens = _trim(_code_tokens(m.group("codes")), 1)
         if not tokens:
             continue
-        end = m.start("codes") + len("".join(s + c for s, c in tokens))
+        tokens, end = _glued(text, m.start("codes"), tokens)
         tw = _preceding_type_word(text, m.start())
         ident, type_name, issuer = _build("state", m.group("num"), m.group("year"), tokens, tw)
         out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
