@@ -150,3 +150,15 @@ def test_own_province_none():
 )
 def test_more_traps(text, expected):
     assert find_provinces(text) == expected
+
+
+def test_teams_in_sports_stories():
+    text = "Thua Selangor tổng tỷ số 1-4, Nam Định dừng bước ở bán kết Cup CLB Đông Nam Á. HLV Nam Định nói tại Hà Nội."
+    assert find_provinces(text) == ["Hà Nội"]
+    # the same name outside a sports story is a place
+    assert find_provinces("Nam Định dừng thu phí") == ["Nam Định"]
+
+
+def test_own_province_is_among_the_mentions():
+    art = _article("Nam Định thua ở bán kết Cup", "Thua Selangor tổng tỷ số 1-4, Nam Định dừng bước ở bán kết Cup CLB.")
+    assert own_province(art, find_provinces(art.title + "\n" + art.text)) is None

@@ -232,13 +232,27 @@ def mentions(text: str) -> list[Mention]:
 @lru_cache(maxsize=64)
 def _mentions(text: str) -> tuple[Mention, ...]:
     out = []
+    sports = _is_sports(text)
     for m in _mention_re().finditer(text):
         surface = m.group()
         unit = _unit_of(surface)
         if unit is None or _excluded(text, m.start(), m.end(), unit, surface):
             continue
+        if sports and not re.search(_PLACE_CUE, text[max(0, m.start() - 40) : m.start()]) and not surface.startswith(("TP", "Tp", "Thành phố", "thành phố")):
+            continue  # in a match report a bare "Nam Định", "Hà Nội" is the team
         out.append(Mention(unit, surface, m.start(), m.end(), text[max(0, m.start() - 80) : m.start()]))
     return tuple(out)
+
+
+# Words right before a name that make it a place even in a sports story ("tại Hà Nội", "tỉnh Nam Định").
+_PLACE_CUE = r"(?:tỉnh|Tỉnh|thành phố|Thành phố|tại|Tại|ở|Ở|về|đến|từ|UBND|HĐND|Tỉnh ủy|Thành ủy|Sở[^,.;]{0,30}|Công an)[ \t]+$"
+
+
+def _is_sports(text: str) -> bool:
+    """A match report or sports story: three or more distinct sports words."""
+    words = _words()["sports_words"]
+    found = {w for w in words if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text)}
+    return len(found) >= 3
 
 
 def find_provinces(text: str, date: str | None = None) -> list[str]:
@@ -312,6 +326,11 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
             score[m.unit] += 0.5  # a venue: national events are held somewhere
         else:
             score[m.unit] += 1
+    if found is not None:
+        keep = {lookup(n).name if lookup(n) and lookup(n).era != "new" else n for n in found}
+        keep |= {"Thừa Thiên Huế"} if "Huế" in found else set()
+        from_meta = {m.unit for ln in meta for m in mentions(ln)}
+        score = defaultdict(float, {u: v for u, v in score.items() if u in keep or u in from_meta})
     if not score:
         return None
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
