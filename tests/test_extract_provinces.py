@@ -16,6 +16,7 @@ from ttdn_search.extract.provinces import all_units, find_provinces, lookup, new
         ("tại TP. HCM", ["Hồ Chí Minh"]),
         ("tại TP HCM", ["Hồ Chí Minh"]),
         ("Thành phố Hồ Chí Minh", ["Hồ Chí Minh"]),
+        ("tại thành phố Hồ Chí Minh", ["Hồ Chí Minh"]),
         ("người dân Sài Gòn", ["Hồ Chí Minh"]),
         ("về Thủ đô sau chuyến công tác", ["Hà Nội"]),
         ("tỉnh Bà Rịa – Vũng Tàu", ["Bà Rịa - Vũng Tàu"]),

@@ -133,6 +133,7 @@ def _mention_re() -> re.Pattern:
     # TP. Hồ Chí Minh · TP.HCM · TP. HCM · Thành phố Hồ Chí Minh
     alts.append(("TP Hồ Chí Minh", rf"{_TP}Hồ{_SEP}Chí{_SEP}Minh"))
     alts.append(("TP HCM", rf"{_TP}HCM"))
+    alts.append(("thành phố Hồ Chí Minh", rf"[Tt]hành{_SEP}phố{_SEP}Hồ{_SEP}Chí{_SEP}Minh"))
     alts.append(("Thủ đô", r"Thủ đô"))
     alts.sort(key=lambda a: -len(a[0]))
     body = "|".join(f"(?:{pat})" for _, pat in alts)
@@ -146,7 +147,7 @@ def _alias_unit() -> dict[str, str]:
     for p in old.values():
         for alias in (p.name,) + p.aliases:
             table[re.sub(r"[\s.\-]+", "", fold(alias))] = p.name
-    table["tphochiminh"] = table["tphcm"] = "Hồ Chí Minh"
+    table["tphochiminh"] = table["tphcm"] = table["thanhphohochiminh"] = "Hồ Chí Minh"
     table["thudo"] = "Hà Nội"
     return table
 
