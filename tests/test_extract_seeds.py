@@ -24,11 +24,12 @@ EXPECTED = {
     ),
     "002": (
         "Đổi mới, nâng cao chất lượng, hiệu quả công tác thông tin đối ngoại",
-        # Byline "08/01/2024, 05:10"; "tỉnh Bình Thuận"; the "Nổi bật" block cites 88-CTr/TU, 72-KL/TW, 13-NQ/TW.
+        # Byline "08/01/2024, 05:10"; "tỉnh Bình Thuận"; a photo caption "tại thành phố Hồ Chí Minh" (the UK
+        # consulate) is a place mention but not the subject; the "Nổi bật" block cites 88-CTr/TU, 72-KL/TW, 13-NQ/TW.
         dict(
             date="2024-01-08",
             province="Bình Thuận",
-            provinces=["Bình Thuận"],
+            provinces=["Hồ Chí Minh", "Bình Thuận"],
             years=[2012, 2020, 2024, 2025],
             directives=["57-KL/TW", "88-CTr/TU", "72-KL/TW", "13-NQ/TW"],
         ),

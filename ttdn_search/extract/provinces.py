@@ -353,6 +353,7 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
         return name_on(best, date)
     if top >= 6 and top >= 2 * second:
         return name_on(best, date)  # the dominant unit of the article
-    if len(ranked) == 1 and (n_mentions >= 2 or strong[best]) and not national_title:
+    rivals = [u for u, v in ranked[1:] if v >= 1]  # venues and routes alone do not compete
+    if not rivals and (n_mentions >= 2 or strong[best]) and not national_title:
         return name_on(best, date)  # the only province, named more than once
     return None
