@@ -74,7 +74,8 @@ def tag(article) -> Tags:
 
     when = _effective_date(published, sorted(years))
     provinces = _provinces.find_provinces(full, when)
-    own = _provinces.own_province(article, provinces, when)
+    meta = [norm(x) for x in (getattr(article, "meta_lines", None) or [])]
+    own = _provinces._own(title, body, meta, provinces, when)
     new = []
     for p in provinces:
         n = _provinces.new_unit(p)

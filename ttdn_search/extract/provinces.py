@@ -284,16 +284,36 @@ def _is_route(text: str, m: Mention) -> bool:
     return bool(re.match(r"[ \t]*-[ \t]*[A-ZĐ]", text[m.end : m.end + 5]) or re.search(r"[A-ZĐ]\w*[ \t]*-[ \t]*$", m.before))
 
 
-def own_province(article, found: list[str] | None = None, date: str | None = None) -> str | None:
-    """The one unit the article is about, from signals ranked by reliability; None when national or shared."""
+@cache
+def _signal_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     w = _words()
+
+    def alt(key: str) -> str:
+        return "|".join(re.escape(x) for x in sorted(w[key], key=len, reverse=True))
+
+    return (
+        re.compile(rf"(?<![\w])(?:{alt('issuer_words')})(?![\w])", re.IGNORECASE),
+        re.compile(rf"(?<![\w])(?:{alt('body_words')})(?![\w])", re.IGNORECASE),
+        re.compile(rf"(?<![\w])(?:{alt('national_words')})(?![\w])"),
+    )
+
+
+def own_province(article, found: list[str] | None = None, date: str | None = None) -> str | None:
+    """The one unit the article is about, from signals ranked by reliability; None when national or shared.
+
+    `article` has title, text and meta_lines; `found` (the article's provinces) restricts the candidates.
+    """
     title = norm(getattr(article, "title", "") or "")
     text = norm(getattr(article, "text", "") or "")
     meta = [norm(x) for x in (getattr(article, "meta_lines", None) or [])]
+    return _own(title, text, meta, found, date)
+
+
+def _own(title: str, text: str, meta: list[str], found: list[str] | None, date: str | None) -> str | None:
     score: dict[str, float] = defaultdict(float)
     strong: dict[str, int] = defaultdict(int)
-    issuer_re = re.compile(rf"(?<![\w])(?:{'|'.join(w['issuer_words'])})(?![\w])", re.IGNORECASE)
-    body_re = re.compile(rf"(?<![\w])(?:{'|'.join(w['body_words'])})(?![\w])", re.IGNORECASE)
+    named_unit: set[str] = set()  # units named as "tỉnh X" or with a provincial body
+    issuer_re, body_re, national_re = _signal_res()
 
     for line in meta:
         for m in mentions(line):
@@ -319,12 +339,14 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
         if issuer_re.search(clause[-60:]):
             score[m.unit] += 3  # UBND tỉnh X, Tỉnh ủy X, Sở Y tế X, Công an tỉnh X
             strong[m.unit] += 1
+            named_unit.add(m.unit)
         elif body_re.search(clause[-60:]):
             score[m.unit] += 2  # Đoàn luật sư TP. HCM, Giám đốc ... tỉnh X: a body, not the province acting
-        elif re.search(r"(?:tỉnh|thành phố|[Tt]ỉnh)[ \t]+$", m.before) or re.match(r"TP|Tp|T\.P|Thành phố", m.surface):
-            score[m.unit] += 2
-        elif re.search(r"(?:tại|ở|về|đến|từ)[ \t]+$", m.before):
+        elif re.search(r"(?:tại|Tại|ở|về|đến|từ)[ \t]+$", m.before):
             score[m.unit] += 0.5  # a venue: national events are held somewhere
+        elif re.search(r"(?:tỉnh|thành phố|[Tt]ỉnh)[ \t]+$", m.before) or re.match(r"TP|Tp|T\.P|[Tt]hành phố", m.surface):
+            score[m.unit] += 2
+            named_unit.add(m.unit)
         else:
             score[m.unit] += 1
     if found is not None:
@@ -339,7 +361,6 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if second and top < 1.5 * second:
         return None  # several provinces equally
-    national_re = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(x) for x in w['national_words'])})(?![\w])")
     lead = text[:300]
     local_title = any(not re.search(r"(?:tại|Tại)[ \t]+$", m.before) for m in mentions(title))
     # A national actor in the title, or in the lead of a story naming several provinces, makes it national
@@ -356,4 +377,14 @@ def own_province(article, found: list[str] | None = None, date: str | None = Non
     rivals = [u for u, v in ranked[1:] if v >= 1]  # venues and routes alone do not compete
     if not rivals and (n_mentions >= 2 or strong[best]) and not national_title:
         return name_on(best, date)  # the only province, named more than once
+    # A provincial page ("Tỉnh ủy", "của tỉnh" with no name, again and again) that names one province as such.
+    if not national_title and not rivals and named_unit == {best} and len(_BARE_PROVINCE.findall(text)) >= 3:
+        return name_on(best, date)
     return None
+
+
+# "Tỉnh ủy", "UBND tỉnh", "của tỉnh", "toàn tỉnh" not followed by a name: the page is about its own province.
+_BARE_PROVINCE = re.compile(
+    r"(?<![\w])(?:Tỉnh ủy|Tỉnh uỷ|UBND tỉnh|HĐND tỉnh|Ủy ban nhân dân tỉnh|của tỉnh|trong tỉnh|toàn tỉnh|"
+    r"địa bàn tỉnh|cấp tỉnh|lãnh đạo tỉnh)(?![\w])(?![ \t]+[A-ZĐ])"
+)
