@@ -163,3 +163,12 @@ def test_teams_in_sports_stories():
 def test_own_province_is_among_the_mentions():
     art = _article("Nam Định thua ở bán kết Cup", "Thua Selangor tổng tỷ số 1-4, Nam Định dừng bước ở bán kết Cup CLB.")
     assert own_province(art, find_provinces(art.title + "\n" + art.text)) is None
+
+
+def test_own_province_local_body_in_parentheses_and_residences():
+    art = _article(
+        "Bắt 3 nghi phạm cướp",
+        "Cơ quan CSĐT Công an Q.Nam Từ Liêm (Hà Nội) bắt giữ 3 nghi phạm trên địa bàn Hà Nội. Nguyễn Anh Đức "
+        "(24 tuổi, ngụ P.Đình Bảng, TX.Từ Sơn, Bắc Ninh) và Trần Tuấn Anh (ngụ TP.Cẩm Phả, Quảng Ninh).",
+    )
+    assert own_province(art) == "Hà Nội"

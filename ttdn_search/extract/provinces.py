@@ -271,9 +271,13 @@ def find_provinces(text: str, date: str | None = None) -> list[str]:
 # ---------------------------------------------------------------- the article's own province
 
 
+def _undot(before: str) -> str:
+    """Abbreviation dots are not clause ends: "UBND TP. Đà Nẵng", "Công an Q.Nam Từ Liêm"."""
+    return re.sub(r"(?<![\w])(TP|Tp|T\.P|Q|TX|H|P|X|TT)\.", r"\1 ", before)
+
+
 def _clause_before(before: str) -> str:
-    before = re.sub(r"(?<![\w])(TP|Tp|T\.P|Q|TX|H)\.", r"\1 ", before)  # "UBND TP. Đà Nẵng" is one clause
-    return re.split(r"[,.;:()\n\"]", before)[-1]
+    return re.split(r"[,.;:()\n\"]", _undot(before))[-1]
 
 
 def _is_route(text: str, m: Mention) -> bool:
@@ -336,7 +340,14 @@ def _own(title: str, text: str, meta: list[str], found: list[str] | None, date: 
         if _is_route(text, m):
             score[m.unit] += 0.3  # a route named by the places it links: a place, but not the subject
             continue
-        if issuer_re.search(clause[-60:]):
+        paren = re.search(r"([^,.;:()\n]{0,60})\([ \t]*$", _undot(m.before))
+        if paren and issuer_re.search(paren.group(1)):
+            score[m.unit] += 3  # Công an huyện Hoành Bồ (Quảng Ninh): a local body located in the province
+            strong[m.unit] += 1
+            named_unit.add(m.unit)
+        elif re.search(r"(?<![\w])(?:ngụ|trú|quê|thường trú|tạm trú|sinh ra)(?![\w])", re.split(r"[.;()\n]", m.before)[-1]):
+            score[m.unit] += 0.5  # where a person lives or comes from
+        elif issuer_re.search(clause[-60:]):
             score[m.unit] += 3  # UBND tỉnh X, Tỉnh ủy X, Sở Y tế X, Công an tỉnh X
             strong[m.unit] += 1
             named_unit.add(m.unit)
