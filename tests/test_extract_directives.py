@@ -123,6 +123,8 @@ def test_details_type_issuer_date():
         ("57-KL/\nTW", "57-KL/TW"), ("77/2014/tt-btc", "77/2014/TT-BTC"), ("Covid-19", None),
         ("215 / TD - PCCC - P3", "215/TD-PCCC-P3"), ("57-KL/TW - TP.HCM", "57-KL/TW"), ("3037 / VP - NNTN", "3037/VP-NNTN"),
         ("Nghị định 121/2013/NĐ – CP", "121/2013/NĐ-CP"), ("1295-QĐNS/TW", "1295-QĐNS/TW"),
+        ("Nghị quyết 19-2017/NQ-CP", "19-2017/NQ-CP"), ("13-2016 / TTLT - BYT - BGDĐT", "13-2016/TTLT-BYT-BGDĐT"),
+        ("giai đoạn 2011-2020/QĐ-UBND", None),
     ],
 )
 def test_canonical(raw, canon):

@@ -65,7 +65,7 @@ def tag(article) -> Tags:
     spans = [(s, e) for s, e, _ in _directives._matches(full)]
     years = set(_dates.years(full, exclude=spans))
     for d in found:
-        m = re.match(r"\d+/((?:19|20)\d{2})/", d.id)
+        m = re.match(r"\d+[/-]((?:19|20)\d{2})/", d.id)
         if m:
             years.add(int(m.group(1)))
     for line in getattr(article, "meta_lines", None) or []:

@@ -104,6 +104,10 @@ STATE_RE = re.compile(
     rf"{_NUM}{_SP}/{_SP}(?:(?P<year>(?:19|20)\d{{2}}){_SP}/{_SP})?"
     rf"(?P<codes>{_SEG}(?:{_SP}[-/]{_SP}{_SEG}){{0,4}})"
 )
+YEAR_DASH_RE = re.compile(
+    # 19-2017/NQ-CP · 13-2016 / TTLT - BYT - BGDĐT (a normative id typed with a dash after the number)
+    rf"{_NUM}{_SP}-{_SP}(?P<year>(?:19|20)\d{{2}}){_SP}/{_SP}(?P<codes>{_SEG}(?:{_SP}-{_SP}{_SEG}){{0,4}})"
+)
 _CODE_TOKENS = re.compile(rf"(?P<sep>{_SP}[-/]{_SP})?(?P<seg>{_SEG})")
 
 # Issue date right after the id: "ngày 15/6/2023", ", ngày 14/2/2012", "(ngày 06-8-2012)",
@@ -252,6 +256,15 @@ def _matches(text: str):
         tokens, end = _glued(text, m.start("codes"), tokens)
         tw = _preceding_type_word(text, m.start())
         ident, type_name, issuer = _build("party", m.group("num"), None, [("", m.group("type"))] + tokens, tw)
+        out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
+    for m in YEAR_DASH_RE.finditer(text):
+        tokens = _trim(_code_tokens(m.group("codes")), None)
+        if len(tokens) < 2 or _lookup_code(tokens[0][1])[1] is None or 1900 <= int(m.group("num")) <= 2100:
+            continue  # "2011-2020/QĐ..." is a period, not a number
+        tokens, end = _glued(text, m.start("codes"), tokens)
+        tw = _preceding_type_word(text, m.start())
+        ident, type_name, issuer = _build("state", m.group("num"), m.group("year"), tokens, tw)
+        ident = ident.replace(f"/{m.group('year')}/", f"-{m.group('year')}/", 1)
         out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
     taken = [(s, e) for s, e, _ in out]
     for m in STATE_RE.finditer(text):

@@ -386,8 +386,8 @@ def _own(title: str, text: str, meta: list[str], found: list[str] | None, date: 
     if top >= 6 and top >= 2 * second:
         return name_on(best, date)  # the dominant unit of the article
     rivals = [u for u, v in ranked[1:] if v >= 1]  # venues and routes alone do not compete
-    if not rivals and (n_mentions >= 2 or strong[best]) and not national_title:
-        return name_on(best, date)  # the only province, named more than once
+    if not rivals and (n_mentions >= 2 or strong[best] or best in named_unit) and not national_title:
+        return name_on(best, date)  # the only province, named more than once or as "tỉnh X"
     # A provincial page ("Tỉnh ủy", "của tỉnh" with no name, again and again) that names one province as such.
     if not national_title and not rivals and named_unit == {best} and len(_BARE_PROVINCE.findall(text)) >= 3:
         return name_on(best, date)
