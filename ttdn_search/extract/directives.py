@@ -323,6 +323,12 @@ def _resolves(word: str, num: int, d: Directive) -> bool:
 
 def find_directives(text: str) -> tuple[list[Directive], list[str]]:
     """Every identifier written in full (canonical, first citation first) and the unresolved short references."""
+    found, shorts, _ = find_with_spans(text)
+    return found, shorts
+
+
+def find_with_spans(text: str) -> tuple[list[Directive], list[str], list[tuple[int, int]]]:
+    """`find_directives`, plus the (start, end) of every full citation in the normalised text."""
     text = norm(text)
     matches = _matches(text)
     found: dict[str, Directive] = {}
@@ -341,7 +347,7 @@ def find_directives(text: str) -> tuple[list[Directive], list[str]]:
         label = f"{word} {num}"
         if label not in shorts:
             shorts.append(label)
-    return directives, shorts
+    return directives, shorts, [(s, e) for s, e, _ in matches]
 
 
 def canonical(s: str) -> str | None:
