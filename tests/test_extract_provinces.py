@@ -172,3 +172,12 @@ def test_own_province_local_body_in_parentheses_and_residences():
         "(24 tuổi, ngụ P.Đình Bảng, TX.Từ Sơn, Bắc Ninh) và Trần Tuấn Anh (ngụ TP.Cẩm Phả, Quảng Ninh).",
     )
     assert own_province(art) == "Hà Nội"
+
+
+def test_own_province_online_conference_bridge_point():
+    art = _article(
+        "Hội nghị toàn quốc quán triệt Kết luận 57-KL/TW",
+        "Sáng 11/10, Ban Bí thư tổ chức hội nghị trực tuyến toàn quốc. Tại điểm cầu Bình Dương, đồng chí Bí thư "
+        "Tỉnh ủy Bình Dương chủ trì. Lãnh đạo UBND tỉnh Bình Dương cùng dự.",
+    )
+    assert own_province(art) == "Bình Dương"
