@@ -181,3 +181,10 @@ def test_own_province_online_conference_bridge_point():
         "Tỉnh ủy Bình Dương chủ trì. Lãnh đạo UBND tỉnh Bình Dương cùng dự.",
     )
     assert own_province(art) == "Bình Dương"
+
+
+def test_own_province_short_items():
+    assert own_province(_article("Xây khách sạn cao cấp trên đất công sở bỏ hoang",
+                                 "Chủ tịch TP Huế vừa chấp thuận chủ trương đầu tư dự án xây dựng khách sạn.")) == "Thừa Thiên Huế"
+    # a venue alone is not the subject, even in a short item
+    assert own_province(_article("Hội nghị toàn quốc về chuyển đổi số", "Sáng 5/3, tại Hà Nội, Bộ TT&TT tổ chức hội nghị.")) is None

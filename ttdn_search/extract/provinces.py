@@ -388,11 +388,17 @@ def _own(title: str, text: str, meta: list[str], found: list[str] | None, date: 
     rivals = [u for u, v in ranked[1:] if v >= 1]  # venues and routes alone do not compete
     if not rivals and (n_mentions >= 2 or strong[best] or best in named_unit) and not national_title:
         return name_on(best, date)  # the only province, named more than once or as "tỉnh X"
+    # A short item (a title and a lead) is about the one province it names, unless only as a venue or a route.
+    if not rivals and not national_title and len(title) + len(text) < SHORT_ITEM and top >= 1:
+        return name_on(best, date)
     # A provincial page ("Tỉnh ủy", "của tỉnh" with no name, again and again) that names one province as such.
     if not national_title and not rivals and named_unit == {best} and len(_BARE_PROVINCE.findall(text)) >= 3:
         return name_on(best, date)
     return None
 
+
+# Characters of title and text below which an item is a summary (RSS): every mention in it is central.
+SHORT_ITEM = 800
 
 # "Tỉnh ủy", "UBND tỉnh", "của tỉnh", "toàn tỉnh" not followed by a name: the page is about its own province.
 _BARE_PROVINCE = re.compile(
