@@ -185,10 +185,24 @@ def _cap_run(before: str) -> list[str]:
     return run
 
 
+@cache
+def _context_res() -> dict[str, re.Pattern]:
+    """The context patterns built once from province_context.json."""
+    w = _words()
+
+    def alt(words) -> str:
+        return "|".join(re.escape(x) for x in sorted(words, key=len, reverse=True))
+
+    return {
+        "org": re.compile(rf"(?<![\w])(?P<head>{alt(w['org_heads'])})(?P<mid>(?:[ \t]+[\w&.'\-]+){{0,4}})[ \t]+$"),
+        "brand": re.compile(rf"(?<![\w])(?:{alt(w['brand_prefixes'])})[ \t]+$"),
+        "sports": re.compile(rf"(?<![\w])(?:{alt(w['sports_words'])})(?![\w])"),
+    }
+
+
 def _is_org(before: str) -> bool:
     w = _words()
-    heads = "|".join(re.escape(h) for h in sorted(w["org_heads"], key=len, reverse=True))
-    m = re.search(rf"(?<![\w])(?P<head>{heads})(?P<mid>(?:[ \t]+[\w&.'\-]+){{0,4}})[ \t]+$", before)
+    m = _context_res()["org"].search(before)
     if not m:
         return False
     mid = m.group("mid").split()
@@ -208,8 +222,7 @@ def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
         return True  # Trương Hòa Bình, Nguyễn Thị Huế
     if _is_org(before):
         return True  # báo Công an TP. HCM, Trường ĐH Luật Hà Nội, Ngân hàng Sài Gòn Thương Tín
-    brands = "|".join(re.escape(b) for b in sorted(w["brand_prefixes"], key=len, reverse=True))
-    if re.search(rf"(?<![\w])(?:{brands})[ \t]+$", before):
+    if _context_res()["brand"].search(before):
         return True  # SL Nghệ An, HL Hà Tĩnh, Than Quảng Ninh: clubs and brands
     for word in w["not_followed_by"].get(unit, []):
         if re.match(rf"[ \t]+{word}(?![\w])", after):
@@ -251,8 +264,7 @@ _PLACE_CUE = r"(?:tỉnh|Tỉnh|thành phố|Thành phố|tại|Tại|ở|Ở|v�
 
 def _is_sports(text: str) -> bool:
     """A match report or sports story: three or more distinct sports words."""
-    words = _words()["sports_words"]
-    found = {w for w in words if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text)}
+    found = set(_context_res()["sports"].findall(text))
     return len(found) >= 3
 
 
