@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..normalize import normalize
+from ._data import mark_normal, norm
 from . import dates as _dates
 from . import directives as _directives
 from . import kinds as _kinds
@@ -42,38 +42,34 @@ class Tags:
         }
 
 
-def _effective_date(published: str | None, years: list[int]) -> str | None:
-    """The date that decides unit names: the publication date (None when unknown)."""
-    return published
-
-
 def tag(article) -> Tags:
     """Tag one article (attributes id, title, text, date, meta_lines)."""
-    title = normalize(getattr(article, "title", "") or "")
-    text = normalize(getattr(article, "text", "") or "")
+    title = norm(getattr(article, "title", "") or "")
+    text = norm(getattr(article, "text", "") or "")
     # The title is usually repeated as the first line of the page text; tag it once.
     body = text
     first = text.lstrip().split("\n", 1)[0].strip()
     if title and first == title.strip():
         body = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
-    full = f"{title}\n{body}" if title else body
+    full = mark_normal(f"{title}\n{body}" if title else body)
 
     published = _dates.publication_date(article)
 
-    found, shorts = _directives.find_directives(full)
-    spans = [(s, e) for s, e, _ in _directives._matches(full)]
+    found, shorts, spans = _directives.find_with_spans(full)
+    # Numbers inside ids are not years, except the year of a normative id (72/2015/NĐ-CP).
     years = set(_dates.years(full, exclude=spans))
     for d in found:
-        m = re.match(r"\d+/((?:19|20)\d{2})/", d.id)
+        m = re.match(r"\d+[/-]((?:19|20)\d{2})/", d.id)
         if m:
             years.add(int(m.group(1)))
     for line in getattr(article, "meta_lines", None) or []:
         if _dates.byline_date([line]):
             years.add(int(_dates.byline_date([line])[:4]))
 
-    when = _effective_date(published, sorted(years))
-    provinces = _provinces.find_provinces(full, when)
-    own = _provinces.own_province(article, provinces, when)
+    # Unit names follow the publication date (Thừa Thiên Huế is Huế from 2025); undated: as written.
+    provinces = _provinces.find_provinces(full, published)
+    meta = [norm(x) for x in (getattr(article, "meta_lines", None) or [])]
+    own = _provinces._own(title, body, meta, provinces, published)
     new = []
     for p in provinces:
         n = _provinces.new_unit(p)

@@ -31,3 +31,28 @@ def json_data(name: str):
 def split_list(cell: str) -> list[str]:
     """Cells that hold several values separate them with '|'."""
     return [v.strip() for v in cell.split("|") if v.strip()]
+
+
+_NORMAL: dict[str, str] = {}
+_NORMAL_MAX = 512
+
+
+def norm(text: str) -> str:
+    """`normalize`, remembered: the taggers look at the same title and text several times per article."""
+    hit = _NORMAL.get(text)
+    if hit is not None:
+        return hit
+    out = normalize(text)
+    if len(_NORMAL) >= _NORMAL_MAX:
+        _NORMAL.clear()
+    _NORMAL[text] = out
+    _NORMAL[out] = out  # normalize is idempotent: its output needs no second pass
+    return out
+
+
+def mark_normal(text: str) -> str:
+    """Record that text is already normalised (a join of normalised parts), so `norm` returns it as is."""
+    if len(_NORMAL) >= _NORMAL_MAX:
+        _NORMAL.clear()
+    _NORMAL[text] = text
+    return text

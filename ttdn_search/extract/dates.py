@@ -6,6 +6,7 @@ import re
 from datetime import date as _date
 
 from ..normalize import normalize
+from ._data import norm
 
 _D = r"(?P<d>\d{1,2})"
 _M = r"(?P<m>\d{1,2})"
@@ -40,9 +41,9 @@ def _iso(y: int, m: int, d: int) -> str | None:
 def byline_date(lines: list[str]) -> str | None:
     """The first byline date in short page lines (meta lines or the lines around the title)."""
     for line in lines:
-        line = normalize(line)
-        if len(line) > 160:
+        if len(line) > 200:
             continue
+        line = normalize(line)
         for rx in BYLINE_RES:
             m = rx.search(line)
             if m:
@@ -81,7 +82,9 @@ _QUANTITY_AFTER = re.compile(
     r"lượt|xe|chiếc|căn|cán bộ|đảng viên|thí sinh|bệnh nhân|ca|trường hợp|con|cây|phiếu|điểm|giờ|phút|%|"
     r"trang|bài|tin|cuốn|đơn vị|doanh nghiệp|dự án|suất|vé|việc làm|lao động|MW|kW|kWh|mét|km2|m3)(?![\w])"
 )
-_QUANTITY_BEFORE = re.compile(r"(?:số|Số|khoảng|hơn|gần|trên|dưới|tới|Km|km|mã|Mã|phòng|Phòng|lô|Lô|số nhà)[ \t]+$")
+_QUANTITY_BEFORE = re.compile(r"(?:số|Số|Km|km|mã|Mã|phòng|Phòng|lô|Lô|số nhà)[ \t]+$")
+# Dates written with dots, as many papers do: "ngày 12.1.2018", "tháng 9.2016".
+_DOTTED_DATE = re.compile(r"(?<![\w.,])(?:\d{1,2}\.)?\d{1,2}\.(?P<y>(?:19|20)\d{2})(?![\w]|[.,]\d)")
 _YEAR_CONTEXT_BEFORE = re.compile(r"(?:năm|Năm|NĂM|tháng[ \t]+\d{1,2}|/|-|–|giai đoạn|nhiệm kỳ|niên khóa|khóa)[ \t]*$")
 
 
@@ -97,11 +100,16 @@ def years(text: str, exclude: list[tuple[int, int]] | None = None) -> list[int]:
         if not _YEAR_CONTEXT_BEFORE.search(before):
             if _QUANTITY_AFTER.match(text, e) or _QUANTITY_BEFORE.search(before):
                 continue
-            if re.match(r"[ \t]*[/\-][ \t]*[A-Za-zĐđ]", text[e : e + 5]):
+            if re.match(r"/[A-Za-zĐđ]", text[e : e + 2]):
                 continue  # a number in a code, not a year
         y = int(m.group("y"))
         if 1900 <= y <= 2100:
             found.add(y)
+    for m in _DOTTED_DATE.finditer(text):
+        if not any(a <= m.start("y") < b for a, b in exclude):
+            d_m = text[m.start() : m.start("y") - 1].split(".")
+            if all(1 <= int(x) <= 31 for x in d_m) and 1 <= int(d_m[-1]) <= 12:
+                found.add(int(m.group("y")))
     return sorted(found)
 
 
@@ -115,7 +123,7 @@ _EVENT_CUE = re.compile(r"(?:[Nn]gày|[Ss]áng|[Tt]rưa|[Cc]hiều|[Tt]ối|[Đ�
 
 def event_dates(text: str, published: str | None = None) -> list[str]:
     """Dates of events ("Sáng 24/11", "ngày 15/6/2023"), the missing year taken from the publication date."""
-    text = normalize(text)
+    text = norm(text)
     anchor = _date.fromisoformat(published) if published else None
     out: list[str] = []
     for m in _EVENT.finditer(text):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..normalize import fold, normalize
-from ._data import split_list, tsv
+from ._data import norm, split_list, tsv
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,19 @@ def _lookup_code(seg: str) -> tuple[str, _Code | None]:
     return up + digits, None
 
 
-def _acceptable(seg: str) -> bool:
-    """A code segment is a known code in any case, or an unknown all-capitals code of 2+ letters."""
+def _acceptable(seg: str, continuation: bool = False) -> bool:
+    """A known code in any case, or an unknown capitalised code: 2+ capitals ("VEC", "NCTCD"); after the
+    first code also a unit with a number or in mixed case ("PCCC-P3", "SXD-TTra")."""
     canon, hit = _lookup_code(seg)
     if hit is not None:
         return True
-    letters = _SEG_PARTS.match(seg).group("letters") if _SEG_PARTS.match(seg) else seg
-    return len(letters) >= 2 and letters.isupper()
+    m = _SEG_PARTS.match(seg)
+    letters, digits = (m.group("letters"), m.group("digits")) if m else (seg, "")
+    if len(letters) >= 2 and letters.isupper():
+        return True
+    if continuation and letters[:1].isupper():
+        return (len(letters) == 1 and bool(digits)) or sum(ch.isupper() for ch in letters) >= 2
+    return False
 
 
 # ---------------------------------------------------------------- the grammar
@@ -97,6 +103,10 @@ STATE_RE = re.compile(
     # 66/QĐ/TW (Party id with State separators, kept as written)
     rf"{_NUM}{_SP}/{_SP}(?:(?P<year>(?:19|20)\d{{2}}){_SP}/{_SP})?"
     rf"(?P<codes>{_SEG}(?:{_SP}[-/]{_SP}{_SEG}){{0,4}})"
+)
+YEAR_DASH_RE = re.compile(
+    # 19-2017/NQ-CP · 13-2016 / TTLT - BYT - BGDĐT (a normative id typed with a dash after the number)
+    rf"{_NUM}{_SP}-{_SP}(?P<year>(?:19|20)\d{{2}}){_SP}/{_SP}(?P<codes>{_SEG}(?:{_SP}-{_SP}{_SEG}){{0,4}})"
 )
 _CODE_TOKENS = re.compile(rf"(?P<sep>{_SP}[-/]{_SP})?(?P<seg>{_SEG})")
 
@@ -177,7 +187,7 @@ def _trim(tokens: list[tuple[str, str]], allow_slash_at: int | None) -> list[tup
     for i, (sep, seg) in enumerate(tokens):
         if i and "/" in sep and i != allow_slash_at:
             break
-        if not _acceptable(seg):
+        if not _acceptable(seg, continuation=i > 0):
             break
         kept.append((sep, seg))
     return kept
@@ -224,6 +234,16 @@ def _build(system: str, num: str, year: str | None, tokens: list[tuple[str, str]
     return ident, type_name, issuer
 
 
+def _glued(text: str, start: int, tokens: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+    """Drop trailing continuation codes glued to a following word ("57-KL/TW - TP.HCM" is not "-TP")."""
+    while True:
+        end = start + len("".join(s + c for s, c in tokens))
+        if len(tokens) > 1 and re.match(r"\.\w", text[end : end + 2]):
+            tokens = tokens[:-1]
+            continue
+        return tokens, end
+
+
 def _matches(text: str):
     """(start, end, Directive) for every full identifier in normalised text."""
     out = []
@@ -233,9 +253,18 @@ def _matches(text: str):
         tokens = _trim(_code_tokens(m.group("codes")), None)
         if not tokens:
             continue
-        end = m.start("codes") + len("".join(s + c for s, c in tokens))
+        tokens, end = _glued(text, m.start("codes"), tokens)
         tw = _preceding_type_word(text, m.start())
         ident, type_name, issuer = _build("party", m.group("num"), None, [("", m.group("type"))] + tokens, tw)
+        out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
+    for m in YEAR_DASH_RE.finditer(text):
+        tokens = _trim(_code_tokens(m.group("codes")), None)
+        if len(tokens) < 2 or _lookup_code(tokens[0][1])[1] is None or 1900 <= int(m.group("num")) <= 2100:
+            continue  # "2011-2020/QĐ..." is a period, not a number
+        tokens, end = _glued(text, m.start("codes"), tokens)
+        tw = _preceding_type_word(text, m.start())
+        ident, type_name, issuer = _build("state", m.group("num"), m.group("year"), tokens, tw)
+        ident = ident.replace(f"/{m.group('year')}/", f"-{m.group('year')}/", 1)
         out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
     taken = [(s, e) for s, e, _ in out]
     for m in STATE_RE.finditer(text):
@@ -244,7 +273,7 @@ def _matches(text: str):
         tokens = _trim(_code_tokens(m.group("codes")), 1)
         if not tokens:
             continue
-        end = m.start("codes") + len("".join(s + c for s, c in tokens))
+        tokens, end = _glued(text, m.start("codes"), tokens)
         tw = _preceding_type_word(text, m.start())
         ident, type_name, issuer = _build("state", m.group("num"), m.group("year"), tokens, tw)
         out.append((m.start(), end, Directive(ident, type_name, issuer, _issue_date(text, end))))
@@ -294,7 +323,13 @@ def _resolves(word: str, num: int, d: Directive) -> bool:
 
 def find_directives(text: str) -> tuple[list[Directive], list[str]]:
     """Every identifier written in full (canonical, first citation first) and the unresolved short references."""
-    text = normalize(text)
+    found, shorts, _ = find_with_spans(text)
+    return found, shorts
+
+
+def find_with_spans(text: str) -> tuple[list[Directive], list[str], list[tuple[int, int]]]:
+    """`find_directives`, plus the (start, end) of every full citation in the normalised text."""
+    text = norm(text)
     matches = _matches(text)
     found: dict[str, Directive] = {}
     for _, _, d in matches:
@@ -312,7 +347,7 @@ def find_directives(text: str) -> tuple[list[Directive], list[str]]:
         label = f"{word} {num}"
         if label not in shorts:
             shorts.append(label)
-    return directives, shorts
+    return directives, shorts, [(s, e) for s, e, _ in matches]
 
 
 def canonical(s: str) -> str | None:
