@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import ClassVar, Iterable, Iterator
 
 from ttdn_search.normalize import has_diacritics, normalize
 
@@ -37,6 +37,8 @@ class Article:
     path: str | None = None
     # Lines removed as boilerplate (banners, bylines, counters); taggers may read them, nothing indexes them.
     meta_lines: list[str] = field(default_factory=list)
+    # Every text field went through normalize() in clean_page: consumers need not do it again.
+    normalized: ClassVar[bool] = True
 
     @property
     def content_hash(self) -> str:

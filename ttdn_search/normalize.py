@@ -91,10 +91,8 @@ def _fix_word(m: re.Match) -> str:
     return _place_tone(word)
 
 
-@lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """Canonical form of text: NFC, one tone-mark placement, ASCII dashes/quotes/slashes, no invisibles."""
-    # Cached: the taggers normalise the same article text more than once, and a hit costs one hash.
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)

@@ -44,8 +44,10 @@ class Tags:
 
 def tag(article) -> Tags:
     """Tag one article (attributes id, title, text, date, meta_lines)."""
-    title = norm(getattr(article, "title", "") or "")
-    text = norm(getattr(article, "text", "") or "")
+    # Articles from ingest are normalised already (Article.normalized); other objects are normalised here.
+    fix = mark_normal if getattr(article, "normalized", False) else norm
+    title = fix(getattr(article, "title", "") or "")
+    text = fix(getattr(article, "text", "") or "")
     # The title is usually repeated as the first line of the page text; tag it once.
     body = text
     first = text.lstrip().split("\n", 1)[0].strip()
