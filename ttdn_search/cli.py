@@ -270,10 +270,10 @@ def directive(query, index_dir, province, year, directive, kind, date_from, date
     """
     from ttdn_search.search import Searcher, directive_info, resolve_directives
 
-    ids = resolve_directives(query)
     filters = _filters(province, year, directive, kind, date_from, date_to)
-    filters.directive.extend(ids)
     with Searcher(index_dir) as s:
+        ids = resolve_directives(query, s.known_directives())
+        filters.directive.extend(ids)
         res = s.search("", filters=filters, limit=limit, offset=offset, sort="date", directive_lookup=False)
     res.query = query
     res.directives = [directive_info(i) for i in ids]

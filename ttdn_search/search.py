@@ -181,10 +181,11 @@ def resolve_province(name: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def resolve_directives(value: str) -> list[str]:
+def resolve_directives(value: str, known=()) -> list[str]:
+    """Canonical ids for a directive as a user typed it; short forms also resolve against `known` ids."""
     from ttdn_search.extract.directives import resolve_query
 
-    ids = resolve_query(value)
+    ids = resolve_query(value, known)
     if not ids:
         raise BadQuery(
             f"Không nhận ra số hiệu văn bản '{value}'. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
@@ -202,7 +203,7 @@ def _kind_values(value: str) -> list[str]:
     return found
 
 
-def filter_query(f: Filters) -> Q.Query | None:
+def filter_query(f: Filters, known_directives=()) -> Q.Query | None:
     """One Whoosh query for all filters, or None."""
     parts: list[Q.Query] = []
 
@@ -216,7 +217,7 @@ def filter_query(f: Filters) -> Q.Query | None:
     if f.year:
         any_of([("year", y) for v in f.year for y in parse_years(v)])
     if f.directive:
-        any_of([("directive", d) for v in f.directive for d in resolve_directives(v)])
+        any_of([("directive", d) for v in f.directive for d in resolve_directives(v, known_directives)])
     if f.kind:
         any_of([("kind", k) for v in f.kind for k in _kind_values(v)])
     for name, values in f.exact.items():
@@ -413,7 +414,7 @@ class Searcher:
         if directive_lookup and node is not None and isinstance(node, (P.Text, P.Phrase)) and looks_like_directive(node.text):
             from ttdn_search.extract.directives import resolve_query
 
-            ids = resolve_query(node.text)
+            ids = resolve_query(node.text, self.known_directives())
             if ids:
                 directives = [directive_info(i) for i in ids]
                 filters.directive.extend(ids)
@@ -423,7 +424,7 @@ class Searcher:
         s = self._searcher
         builder = _QueryBuilder(s)
         text_q = builder.build(node)
-        fq = filter_query(filters)
+        fq = filter_query(filters, self.known_directives() if filters.directive else ())
         if text_q is None:
             # No words: list what the filters select (or everything), newest first.
             text_q = Q.Every()
@@ -458,6 +459,11 @@ class Searcher:
         )
 
     # -- pieces ----------------------------------------------------------------------------------
+
+    def known_directives(self) -> list[str]:
+        """Every directive id the indexed articles cite (the facet's vocabulary)."""
+        reader = self._searcher.reader()
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("directive")]
 
     def _ranked(self, q, fq, want, sort):
         from whoosh import collectors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Iterable
 
 from ..normalize import fold, normalize
 from ._data import norm, split_list, tsv
@@ -366,8 +367,12 @@ def _query_type_words() -> dict[str, list[str]]:
     return table
 
 
-def resolve_query(q: str) -> list[str]:
-    """Candidate canonical ids for what a user typed: a full id in any spelling, or a type word and number."""
+def resolve_query(q: str, known: Iterable[str] = ()) -> list[str]:
+    """Candidate canonical ids for what a user typed: a full id in any spelling, or a type word and number.
+
+    A short form ("ket luan 57", "Quyết định số 102") resolves against the catalogue and against `known`,
+    the ids a caller knows of (a search index passes the directives its articles cite).
+    """
     from .catalogue import entries
 
     qn = normalize(q).strip()
@@ -382,15 +387,17 @@ def resolve_query(q: str) -> list[str]:
         return []
     num = int(m.group("num"))
     codes = dict(words).get(m.group("tw"), ["*"]) if m.group("tw") else ["*"]
+    dates = {e.id: e.date for e in entries()}
     out = []
-    for e in entries():
-        d = Directive(e.id, e.type)
-        if int(re.match(r"\d+", e.id).group()) != num:
+    for ident in list(dates) + [k for k in known if k not in dates]:
+        lead = re.match(r"\d+", ident)
+        if not lead or int(lead.group()) != num:
             continue
-        code = re.sub(r"\d+$", "", _type_code_of(d) or "")
+        code = re.sub(r"\d+$", "", _type_code_of(Directive(ident)) or "")
         if "*" not in codes and code not in codes:
             continue
-        if m.group("year") and not (m.group("year") in e.id or (e.date or "").startswith(m.group("year"))):
+        year = m.group("year")
+        if year and not (year in ident or (dates.get(ident) or "").startswith(year)):
             continue
-        out.append(e.id)
+        out.append(ident)
     return out
