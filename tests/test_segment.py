@@ -1,0 +1,125 @@
+"""The segmenter gives stock pyvi's output, and word offsets into the original text."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from ttdn_search import segment
+from ttdn_search.segment import segment_many, tokenize, word_spans
+
+from _shared import SHARED, needs_shared
+
+ViTokenizer = pytest.importorskip("pyvi.ViTokenizer").ViTokenizer
+
+
+def _check_spans(text: str) -> None:
+    """Each span's original substring normalises to a word pyvi printed (syllables joined by "_")."""
+    spans = word_spans(text)
+    expected = [w for w in tokenize(text).split(" ") if w != "\n"] if text.strip(" ") else []
+    words = []
+    for s, e in spans:
+        assert 0 <= s < e <= len(text)
+        piece = unicodedata.normalize("NFC", text[s:e])
+        # Re-syllabifying a word alone gives its syllables: the pattern has no anchors or lookarounds.
+        words.append("_".join(m.group() for m in segment._SYLLABLE_RE.finditer(piece)))
+    assert words == expected
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_backend_is_crfsuite_without_scikit_learn():
+    code = (
+        "import sys; from ttdn_search import segment; segment.tokenize('Hà Nội');"
+        "print(segment.backend(), any(m.split('.')[0] in ('sklearn', 'scipy', 'sklearn_crfsuite') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["crfsuite", "False"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\n",
+        "...",
+        "!!! ??? -- (( ))",
+        "==> -> >> ...",
+        "Hà Nội ❤️ 🇻🇳 rất đẹp 😀😀",
+        unicodedata.normalize("NFD", "Thủ tướng Phạm Minh Chính làm việc với tỉnh Nghệ An."),
+        "Ông Nguyễn Văn A. và TP. Hồ Chí Minh, Mr. Smith, ThS. Lê, Dr. Who",
+        "Giá 1.500.000 đồng, tăng 3,5% so với 12_000; email ban.doc@vnexpress.net, https://vnexpress.net/a-b?c=1",
+        "Nghị quyết 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+        "Dòng một\nDòng hai\r\nDòng ba\n\nDòng bốn",
+        "ΟΔΟΣ Σ ΑΣ xΣ — Ελλάδα and İstanbul ǅemal",
+        "x² ½ ١٢٣ 東京 한국어",
+    ],
+)
+def test_edge_cases_match_pyvi(text):
+    assert tokenize(text) == ViTokenizer.tokenize(text)
+    _check_spans(text)
+
+
+def test_long_line_matches_pyvi():
+    text = " ".join(["Thủ tướng Chính phủ yêu cầu các bộ, ngành khẩn trương triển khai Nghị quyết 57-NQ/TW."] * 400)
+    assert tokenize(text) == ViTokenizer.tokenize(text)
+    _check_spans(text)
+
+
+def test_nfd_offsets_point_into_the_original():
+    text = unicodedata.normalize("NFD", "Đà Nẵng, Việt Nam")
+    spans = word_spans(text)
+    assert [unicodedata.normalize("NFC", text[s:e]) for s, e in spans] == ["Đà_Nẵng".replace("_", " "), ",", "Việt Nam"]
+    assert spans[-1][1] == len(text)
+
+
+def test_segment_many_equals_word_spans():
+    texts = ["Hà Nội là thủ đô", "", "Hà Nội là thủ đô", "Bộ Ngoại giao"]
+    assert segment_many(texts) == [word_spans(t) for t in texts]
+
+
+def _news_paragraphs(n_articles: int) -> list[str]:
+    # Deterministic sample: every 20th article of news-20k, title and each paragraph of the text.
+    paras = []
+    with gzip.open(SHARED / "corpus" / "news-20k.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in itertools.islice(f, 0, None, 20):
+            art = json.loads(line)
+            paras.append(art["title"] or "")
+            paras.extend((art["text"] or "").split("\n"))
+            n_articles -= 1
+            if not n_articles:
+                break
+    return paras
+
+
+@needs_shared
+def test_identical_to_pyvi_on_segmentation_eval():
+    lines = (SHARED / "eval" / "segmentation" / "test.raw.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 800
+    diffs = [line for line in lines if tokenize(line) != ViTokenizer.tokenize(line)]
+    assert diffs == []
+
+
+@needs_shared
+def test_identical_to_pyvi_on_1000_news_articles():
+    paras = _news_paragraphs(1000)
+    assert len(paras) > 5000
+    diffs = [p for p in paras if tokenize(p) != ViTokenizer.tokenize(p)]
+    assert diffs == []
+    for p in paras[:300]:
+        _check_spans(p)
+
+
+@needs_shared
+def test_identical_to_pyvi_on_whole_articles_with_newlines():
+    # pyvi tags a multi-paragraph string as one sequence ("\n" is a syllable); so must we.
+    with gzip.open(SHARED / "corpus" / "news-20k.jsonl.gz", "rt", encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] or "" for line in itertools.islice(f, 7, 20000, 200)]
+    assert len(texts) == 100
+    assert [tokenize(t) for t in texts] == [ViTokenizer.tokenize(t) for t in texts]

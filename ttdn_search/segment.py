@@ -1,0 +1,334 @@
+"""Vietnamese word segmentation: pyvi's own CRF model run through python-crfsuite, same output, cheaper.
+
+`tokenize(text)` returns exactly what `pyvi.ViTokenizer.tokenize(text)` returns (pyvi 0.1.1), and
+`word_spans(text)` gives the character offsets of each word in the original text.
+
+Why not call pyvi: its module imports scikit-learn and scipy through sklearn_crfsuite (0.8 s, ~300 MB),
+builds one dict per syllable, and joins its output with quadratic string concatenation. The model itself is
+a plain CRFsuite file pickled inside a sklearn_crfsuite.CRF object; we unpickle it with stubs, cache the
+CRFsuite bytes on disk, and feed the tagger the same attributes pyvi would (see `_items`).
+
+Whole-input sequences: pyvi tags the whole string as one CRF sequence, and so do we. Splitting at newlines or
+sentence punctuation would change the features of the neighbouring syllables and the Viterbi path, so it is
+not done; our cost is linear in the input length anyway (pyvi's superlinear cost was its string building).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import re
+import string
+import tempfile
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+__all__ = ["tokenize", "word_spans", "segment_many", "backend"]
+
+# pyvi's sylabelize pattern, alternative by alternative and in the same order (first match wins).
+_SYLLABLE_RE = re.compile(
+    "("
+    + "|".join(
+        [
+            r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.",  # abbreviations: "TP." "Mr."
+            "==>", "->", r"\.\.\.", ">>", "\n",  # specials: arrows, ellipsis, newline (a syllable of its own)
+            r"\w+://[^\s]+",  # web: "https://vnexpress.net/a"
+            r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)",  # email: "ban.doc@vnexpress.net"
+            r"\d+([\.,_]\d+)+",  # digit groups: "1.500" "3,14"
+            r"[^\w\s]",  # one punctuation character
+            r"\w+",  # a syllable
+        ]
+    )
+    + ")",
+    re.UNICODE,
+)
+_PUNCT = string.punctuation
+
+
+class _Stub:
+    """Stands in for every class named in the pickle: keeps the state it is given, runs no code."""
+
+    def __init__(self, *args, **kwargs):
+        self.args = args
+
+    def __setstate__(self, state):
+        self.__dict__.update(state if isinstance(state, dict) else {"state": state})
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    # Only these names occur in pyvi3.pkl; anything else means the file is not what we expect.
+    _STUBBED = {
+        ("sklearn_crfsuite.estimator", "CRF"),
+        ("sklearn_crfsuite._fileresource", "FileResource"),
+        ("pycrfsuite._logparser", "TrainLogParser"),
+        ("numpy.core.multiarray", "scalar"),  # hyper-parameters c1, c2: unused at tagging time
+        ("numpy", "dtype"),
+    }
+
+    def find_class(self, module, name):
+        if (module, name) == ("_codecs", "encode"):
+            import codecs  # protocol-2 pickles spell bytes as codecs.encode(str, "latin1")
+
+            return codecs.encode
+        if (module, name) in self._STUBBED:
+            return _Stub
+        raise pickle.UnpicklingError(f"unexpected global {module}.{name} in pyvi model")
+
+
+def _pyvi_dir() -> Path:
+    # find_spec("pyvi") runs nothing; the submodule ViTokenizer would load scikit-learn.
+    spec = importlib.util.find_spec("pyvi")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pyvi is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ttdn-search"
+
+
+def _model_bytes(pkl: Path) -> bytes:
+    """The CRFsuite model file that sklearn_crfsuite pickled inside pyvi's CRF object."""
+    with open(pkl, "rb") as f:
+        crf = _ModelUnpickler(f).load()
+    data = getattr(getattr(crf, "modelfile", None), "__dict__", {}).get("__FILE_RESOURCE_DATA__")
+    if not isinstance(crf, _Stub) or not isinstance(data, bytes) or not data.startswith(b"lCRF"):
+        raise ValueError("pyvi model pickle does not hold a CRFsuite model")
+    return data
+
+
+def _open_tagger(pkl: Path):
+    import pycrfsuite
+
+    raw = pkl.read_bytes()
+    st = pkl.stat()
+    key = f"{st.st_size}-{st.st_mtime_ns}-{hashlib.sha256(raw).hexdigest()[:16]}"
+    tagger = pycrfsuite.Tagger()
+    for directory in (_cache_dir(), Path(tempfile.gettempdir()) / f"ttdn-search-{os.getuid()}"):
+        path = directory / f"pyvi3-{key}.crfsuite"
+        try:
+            if not path.exists():
+                directory.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(_model_bytes(pkl))
+                os.replace(tmp, path)  # atomic: a concurrent worker never sees half a file
+            tagger.open(str(path))
+            return tagger
+        except OSError:
+            continue
+    tagger.open_inmemory(_model_bytes(pkl))  # no writable cache directory
+    return tagger
+
+
+def _read_ngrams(path: Path) -> tuple[frozenset, frozenset]:
+    # As pyvi does: lines of two syllables are bigrams, of three trigrams; codecs.open keeps "\r".
+    bi, tri = set(), set()
+    with open(path, "rb") as f:
+        for token in f.read().decode("utf-8").split("\n"):
+            n = len(token.split(" "))
+            if n == 2:
+                bi.add(token)
+            elif n == 3:
+                tri.add(token)
+    return frozenset(bi), frozenset(tri)
+
+
+class _Model:
+    """The tagger, pyvi's n-gram sets, and per-syllable attribute strings memoised across calls."""
+
+    def __init__(self):
+        d = _pyvi_dir()
+        self.tagger = _open_tagger(d / "models" / "pyvi3.pkl")
+        if set(self.tagger.labels()) != {"B_W", "I_W"}:
+            raise ValueError(f"unexpected labels {self.tagger.labels()}")
+        self.bi, self.tri = _read_ngrams(d / "models" / "words.txt")
+        self.memo: dict[str, tuple] = {}
+
+    def _syllable(self, w: str) -> tuple:
+        # Attributes of one syllable as itself, as left neighbour, as right neighbour. pyvi's boolean
+        # features become attributes of weight 1.0 (True) or 0.0 (False); a 0.0 attribute adds exactly 0 to
+        # every score, so dropping it changes nothing, and the kept ones stay in pyvi's order.
+        low = w.lower()
+        up, title = w.isupper(), w.istitle()
+        own = ["bias", "word.lower():" + low]
+        if up:
+            own.append("word.isupper()")
+        if title:
+            own.append("word.istitle()")
+        if w.isdigit():
+            own.append("word.isdigit()")
+        left = ["-1:word.lower():" + low]
+        if title:
+            left.append("-1:word.istitle()")
+        if up:
+            left.append("-1:word.isupper()")
+        right = ["+1:word.lower():" + low]
+        if title:
+            right.append("+1:word.istitle()")
+        if up:
+            right.append("+1:word.isupper()")
+        entry = (low, own, left, right)
+        if len(self.memo) > 200_000:  # names and numbers are open-ended; keep the memo bounded
+            self.memo.clear()
+        self.memo[w] = entry
+        return entry
+
+    def items(self, sylls: list[str]) -> list[list[str]]:
+        """pyvi's word2features for every syllable, as lists of CRFsuite attribute names."""
+        memo, bi, tri = self.memo, self.bi, self.tri
+        info = [memo.get(w) or self._syllable(w) for w in sylls]
+        lows = [e[0] for e in info]
+        n = len(sylls)
+        # (a + " " + b).lower() == a.lower() + " " + b.lower(): a space blocks the only context-dependent
+        # lowercasing rule (Greek final sigma).
+        big = [False] + [lows[i - 1] + " " + lows[i] in bi for i in range(1, n)]
+        trig = [False, False] + [lows[i - 2] + " " + lows[i - 1] + " " + lows[i] in tri for i in range(2, n)]
+        out = []
+        for i in range(n):
+            item = info[i][1][:]
+            if i > 0:
+                item += info[i - 1][2]
+                if big[i]:
+                    item.append("-1:word.bi_gram()")
+                if i > 1 and trig[i]:
+                    item.append("-2:word.tri_gram()")
+            if i < n - 1:
+                item += info[i + 1][3]
+                if big[i + 1]:
+                    item.append("+1:word.bi_gram()")
+                if i < n - 2 and trig[i + 2]:
+                    item.append("+2:word.tri_gram()")
+            out.append(item)
+        return out
+
+
+class _Stock:
+    """Fallback: stock pyvi, used only when pyvi's pickle is not what `_Model` expects."""
+
+    def __init__(self):
+        from pyvi import ViTokenizer
+
+        self.vt = ViTokenizer.ViTokenizer
+
+    def labels(self, sylls: list[str]) -> list[str]:
+        return self.vt.model.predict([self.vt.sent2features(sylls, False)])[0]
+
+
+_engine = None
+
+
+def _get_engine():
+    global _engine
+    if _engine is None:
+        try:
+            _engine = _Model()
+        except Exception as e:  # any surprise in the pickle or the cache: stay correct, just slower
+            log.warning("ttdn_search.segment: falling back to stock pyvi (%s: %s)", type(e).__name__, e)
+            _engine = _Stock()
+    return _engine
+
+
+def backend() -> str:
+    """Which engine segments: "crfsuite" (pyvi's model, run directly) or "pyvi" (the stock fallback)."""
+    return "crfsuite" if isinstance(_get_engine(), _Model) else "pyvi"
+
+
+def _labels(sylls: list[str]) -> list[str]:
+    eng = _get_engine()
+    if isinstance(eng, _Model):
+        return eng.tagger.tag(eng.items(sylls))
+    return eng.labels(sylls)
+
+
+@lru_cache(maxsize=8192)  # repeated paragraphs (bylines, boilerplate, quotes) are tagged once
+def _words(text: str) -> tuple[str, tuple, tuple]:
+    """NFC text, its syllable matches, and each word as a (first, last + 1) range of syllable indices."""
+    nfc = unicodedata.normalize("NFC", text)
+    matches = tuple(_SYLLABLE_RE.finditer(nfc))
+    if not matches:
+        return nfc, (), ()
+    sylls = [m.group() for m in matches]
+    labels = _labels(sylls)
+    words = []
+    first = 0
+    for i in range(1, len(sylls)):
+        cur, prev = sylls[i], sylls[i - 1]
+        # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
+        if not (
+            labels[i] == "I_W"
+            and cur not in _PUNCT
+            and prev not in _PUNCT
+            and not cur[0].isdigit()
+            and not prev[0].isdigit()
+            and not (cur[0].istitle() and not prev[0].istitle())
+        ):
+            words.append((first, i))
+            first = i
+    words.append((first, len(sylls)))
+    return nfc, matches, tuple(words)
+
+
+def tokenize(text: str) -> str:
+    """Segment `text` into words joined by "_", exactly as `pyvi.ViTokenizer.tokenize(text)` does."""
+    nfc, matches, words = _words(text)
+    if not matches:
+        return text  # pyvi returns its input untouched when it finds no syllable
+    # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
+    return " ".join(
+        matches[a].group() if b - a == 1 else "_".join(m.group() for m in matches[a:b]) for a, b in words
+    )
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each word of `text`, into `text` itself (not its NFC form).
+
+    A word is what `tokenize` joins with "_". pyvi also treats each newline as a word of its own; those
+    are left out here, as a caller building tokens or highlights has no use for them.
+    """
+    nfc, matches, words = _words(text)
+    spans = [(matches[a].start(), matches[b - 1].end()) for a, b in words if b - a > 1 or matches[a].group() != "\n"]
+    if nfc is text or nfc == text:
+        return spans
+    to_orig = _nfc_offsets(text, nfc)
+    return [(to_orig[s], to_orig[e]) for s, e in spans]
+
+
+def segment_many(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
+    """`word_spans` of each text; repeated texts in the batch are tagged once (see the cache on `_words`)."""
+    return [word_spans(t) for t in texts]
+
+
+# A chunk boundary before an ASCII character is safe: no ASCII character combines with what precedes it,
+# and as a starter it stops canonical reordering, so NFC(a + b) == NFC(a) + NFC(b).
+_CHUNK_RE = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]*")
+
+
+def _nfc_offsets(text: str, nfc: str) -> list[int]:
+    """For each offset into `nfc` (0..len), the matching offset into `text`; rare path (non-NFC input)."""
+    out: list[int] = []
+    pos = 0
+    for m in _CHUNK_RE.finditer(text):
+        chunk = m.group()
+        if not chunk:
+            continue
+        norm = unicodedata.normalize("NFC", chunk)
+        if norm == chunk:
+            out.extend(range(pos, pos + len(chunk)))
+        else:
+            # Inside a changed chunk, an NFC offset maps to the shortest original prefix that normalises
+            # to the same text; composed characters thus take all their combining marks.
+            for j in range(len(norm)):
+                k = next((k for k in range(len(chunk) + 1) if unicodedata.normalize("NFC", chunk[:k]) == norm[:j]), 0)
+                out.append(pos + k)
+        pos += len(chunk)
+    out.append(pos)
+    assert len(out) == len(nfc) + 1
+    return out
