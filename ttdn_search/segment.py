@@ -22,6 +22,7 @@ import os
 import pickle
 import re
 import string
+import struct
 import tempfile
 import unicodedata
 from functools import lru_cache
@@ -106,6 +107,7 @@ def _model_bytes(pkl: Path) -> bytes:
 
 
 def _open_tagger(pkl: Path):
+    """A pycrfsuite.Tagger on pyvi's model, and the model's bytes (written once to a cache file)."""
     import pycrfsuite
 
     raw = pkl.read_bytes()
@@ -121,93 +123,114 @@ def _open_tagger(pkl: Path):
                 tmp.write_bytes(_model_bytes(pkl))
                 os.replace(tmp, path)  # atomic: a concurrent worker never sees half a file
             tagger.open(str(path))
-            return tagger
+            return tagger, path.read_bytes()
         except OSError:
             continue
-    tagger.open_inmemory(_model_bytes(pkl))  # no writable cache directory
-    return tagger
+    data = _model_bytes(pkl)  # no writable cache directory
+    tagger.open_inmemory(data)
+    return tagger, data
 
 
-def _read_ngrams(path: Path) -> tuple[frozenset, frozenset]:
-    # As pyvi does: lines of two syllables are bigrams, of three trigrams; codecs.open keeps "\r".
-    bi, tri = set(), set()
+def _attribute_names(model: bytes) -> frozenset[bytes]:
+    """Every attribute name in a CRFsuite model, read from its CQDB dictionary."""
+    # CRFsuite silently drops attributes it does not know; knowing them lets us skip building those.
+    magic, _, _, _, _, _, num_attrs, _, _, off, _, _ = struct.unpack_from("<4s11I", model, 0)
+    chunk, _, _, byteorder, count, bwd = struct.unpack_from("<4s5I", model, off)
+    if magic != b"lCRF" or chunk != b"CQDB" or byteorder != 0x62445371 or count != num_attrs:
+        raise ValueError("unexpected CRFsuite model layout")
+    names = []
+    for i, rec in enumerate(struct.unpack_from(f"<{count}I", model, off + bwd)):
+        rid, size = struct.unpack_from("<2I", model, off + rec)
+        if rid != i:
+            raise ValueError("unexpected CRFsuite attribute dictionary")
+        names.append(model[off + rec + 8 : off + rec + 7 + size])  # size counts the trailing NUL
+    return frozenset(names)
+
+
+def _read_ngrams(path: Path) -> tuple[dict, dict]:
+    """pyvi's bigram and trigram sets, as first syllable -> seconds and first -> second -> thirds."""
+    # pyvi: lines of words.txt with exactly two (three) space-separated parts are bigrams (trigrams), and
+    # it tests `" ".join(syllables).lower() in bigrams`. Syllables hold no space, so that test is exactly
+    # "the parts are the lowered syllables", which these nested tables answer without building a string.
+    bi: dict[str, set] = {}
+    tri: dict[str, dict[str, set]] = {}
     with open(path, "rb") as f:
         for token in f.read().decode("utf-8").split("\n"):
-            n = len(token.split(" "))
-            if n == 2:
-                bi.add(token)
-            elif n == 3:
-                tri.add(token)
-    return frozenset(bi), frozenset(tri)
+            parts = token.split(" ")
+            if len(parts) == 2:
+                bi.setdefault(parts[0], set()).add(parts[1])
+            elif len(parts) == 3:
+                tri.setdefault(parts[0], {}).setdefault(parts[1], set()).add(parts[2])
+    return bi, tri
+
+
+_NONE: frozenset = frozenset()
+_EMPTY: dict = {}
+# The n-gram attributes that follow a neighbour's attributes, by (bigram?, trigram?).
+_LEFT_FLAGS = {(b, t): [n for n, on in ((b"-1:word.bi_gram()", b), (b"-2:word.tri_gram()", t)) if on]
+               for b in (False, True) for t in (False, True)}
+_RIGHT_FLAGS = {(b, t): [n for n, on in ((b"+1:word.bi_gram()", b), (b"+2:word.tri_gram()", t)) if on]
+                for b in (False, True) for t in (False, True)}
 
 
 class _Model:
-    """The tagger, pyvi's n-gram sets, and per-syllable attribute strings memoised across calls."""
+    """The tagger, pyvi's n-gram sets, and per-syllable attributes memoised across calls."""
 
     def __init__(self):
         d = _pyvi_dir()
-        self.tagger = _open_tagger(d / "models" / "pyvi3.pkl")
+        self.tagger, model = _open_tagger(d / "models" / "pyvi3.pkl")
         if set(self.tagger.labels()) != {"B_W", "I_W"}:
             raise ValueError(f"unexpected labels {self.tagger.labels()}")
+        self.known = _attribute_names(model)
         self.bi, self.tri = _read_ngrams(d / "models" / "words.txt")
         self.memo: dict[str, tuple] = {}
 
+    def _attrs(self, *names: str) -> list[bytes]:
+        # Exactly what CRFsuite would keep: it looks names up as C strings, so a NUL ends the name
+        # (the syllable "\0" really does hit the model's "word.lower():" attribute).
+        keep = []
+        for name in names:
+            b = name.encode("utf-8").split(b"\0", 1)[0]
+            if b in self.known:
+                keep.append(b)
+        return keep
+
     def _syllable(self, w: str) -> tuple:
-        # Attributes of one syllable as itself, as left neighbour, as right neighbour. pyvi's boolean
-        # features become attributes of weight 1.0 (True) or 0.0 (False); a 0.0 attribute adds exactly 0 to
-        # every score, so dropping it changes nothing, and the kept ones stay in pyvi's order.
+        # Attributes of one syllable as itself, as left neighbour, as right neighbour, in pyvi's order.
+        # pyvi's boolean features are attributes of weight 1.0 (True) or 0.0 (False); a 0.0 attribute adds
+        # exactly 0 to every score, so leaving it out changes nothing.
         low = w.lower()
-        up, title = w.isupper(), w.istitle()
-        own = ["bias", "word.lower():" + low]
-        if up:
-            own.append("word.isupper()")
-        if title:
-            own.append("word.istitle()")
-        if w.isdigit():
-            own.append("word.isdigit()")
-        left = ["-1:word.lower():" + low]
-        if title:
-            left.append("-1:word.istitle()")
-        if up:
-            left.append("-1:word.isupper()")
-        right = ["+1:word.lower():" + low]
-        if title:
-            right.append("+1:word.istitle()")
-        if up:
-            right.append("+1:word.isupper()")
-        entry = (low, own, left, right)
+        up, title, digit = w.isupper(), w.istitle(), w.isdigit()
+        own = self._attrs("bias", "word.lower():" + low, *(
+            name for name, on in (("word.isupper()", up), ("word.istitle()", title), ("word.isdigit()", digit)) if on
+        ))
+        left = self._attrs("-1:word.lower():" + low, *(
+            name for name, on in (("-1:word.istitle()", title), ("-1:word.isupper()", up)) if on
+        ))
+        right = self._attrs("+1:word.lower():" + low, *(
+            name for name, on in (("+1:word.istitle()", title), ("+1:word.isupper()", up)) if on
+        ))
+        # As a neighbour, followed by its n-gram flags: variant [bigram + 2 * trigram].
+        lefts = [left + _LEFT_FLAGS[b, t] for t in (False, True) for b in (False, True)]
+        rights = [right + _RIGHT_FLAGS[b, t] for t in (False, True) for b in (False, True)]
+        entry = (low, own, lefts, rights, self.bi.get(low, _NONE), self.tri.get(low, _EMPTY))
         if len(self.memo) > 200_000:  # names and numbers are open-ended; keep the memo bounded
             self.memo.clear()
         self.memo[w] = entry
         return entry
 
-    def items(self, sylls: list[str]) -> list[list[str]]:
+    def items(self, sylls: list[str]) -> list[list[bytes]]:
         """pyvi's word2features for every syllable, as lists of CRFsuite attribute names."""
-        memo, bi, tri = self.memo, self.bi, self.tri
+        memo = self.memo
         info = [memo.get(w) or self._syllable(w) for w in sylls]
         lows = [e[0] for e in info]
-        n = len(sylls)
-        # (a + " " + b).lower() == a.lower() + " " + b.lower(): a space blocks the only context-dependent
-        # lowercasing rule (Greek final sigma).
-        big = [False] + [lows[i - 1] + " " + lows[i] in bi for i in range(1, n)]
-        trig = [False, False] + [lows[i - 2] + " " + lows[i - 1] + " " + lows[i] in tri for i in range(2, n)]
-        out = []
-        for i in range(n):
-            item = info[i][1][:]
-            if i > 0:
-                item += info[i - 1][2]
-                if big[i]:
-                    item.append("-1:word.bi_gram()")
-                if i > 1 and trig[i]:
-                    item.append("-2:word.tri_gram()")
-            if i < n - 1:
-                item += info[i + 1][3]
-                if big[i + 1]:
-                    item.append("+1:word.bi_gram()")
-                if i < n - 2 and trig[i + 2]:
-                    item.append("+2:word.tri_gram()")
-            out.append(item)
-        return out
+        # big[i]: syllables i-1, i form a bigram; tri[i]: i-2, i-1, i a trigram (pyvi's lowered lookups).
+        big = [False] + [b in e[4] for e, b in zip(info, lows[1:])]
+        tri = [False, False] + [c in e[5].get(b, _NONE) for e, b, c in zip(info, lows[1:], lows[2:])]
+        # Item i: own attributes, the left neighbour's, -1/-2 n-gram flags, the right neighbour's, +1/+2 flags.
+        left = [[]] + [e[2][b + 2 * t] for e, b, t in zip(info, big[1:], tri[1:])]
+        right = [e[3][b + 2 * t] for e, b, t in zip(info[1:], big[1:], tri[2:] + [False])] + [[]]
+        return [e[1] + lf + rt for e, lf, rt in zip(info, left, right)]
 
 
 class _Stock:
