@@ -25,6 +25,7 @@ import string
 import struct
 import tempfile
 import unicodedata
+from array import array
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -271,43 +272,40 @@ def _labels(sylls: list[str]) -> list[str]:
     return eng.labels(sylls)
 
 
-@lru_cache(maxsize=8192)  # repeated paragraphs (bylines, boilerplate, quotes) are tagged once
-def _words(text: str) -> tuple[str, tuple, tuple]:
-    """NFC text, its syllable matches, and each word as a (first, last + 1) range of syllable indices."""
+@lru_cache(maxsize=4096)  # repeated paragraphs (bylines, boilerplate, quotes) are tagged once
+def _segment(text: str) -> tuple[str, str, array]:
+    """pyvi's output for `text`, its NFC form, and the (start, end) of each word in it, flat."""
     nfc = unicodedata.normalize("NFC", text)
-    matches = tuple(_SYLLABLE_RE.finditer(nfc))
+    matches = list(_SYLLABLE_RE.finditer(nfc))
     if not matches:
-        return nfc, (), ()
+        return text, nfc, array("l")  # pyvi returns its input untouched when it finds no syllable
     sylls = [m.group() for m in matches]
     labels = _labels(sylls)
-    words = []
+    words, spans = [], array("l")
     first = 0
-    for i in range(1, len(sylls)):
-        cur, prev = sylls[i], sylls[i - 1]
-        # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
-        if not (
-            labels[i] == "I_W"
-            and cur not in _PUNCT
-            and prev not in _PUNCT
-            and not cur[0].isdigit()
-            and not prev[0].isdigit()
-            and not (cur[0].istitle() and not prev[0].istitle())
-        ):
-            words.append((first, i))
-            first = i
-    words.append((first, len(sylls)))
-    return nfc, matches, tuple(words)
+    for i in range(1, len(sylls) + 1):
+        if i < len(sylls) and labels[i] == "I_W":
+            cur, prev = sylls[i], sylls[i - 1]
+            # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
+            if (
+                cur not in _PUNCT
+                and prev not in _PUNCT
+                and not cur[0].isdigit()
+                and not prev[0].isdigit()
+                and not (cur[0].istitle() and not prev[0].istitle())
+            ):
+                continue
+        # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
+        words.append(sylls[first] if i - first == 1 else "_".join(sylls[first:i]))
+        spans.append(matches[first].start())
+        spans.append(matches[i - 1].end())
+        first = i
+    return " ".join(words), nfc, spans
 
 
 def tokenize(text: str) -> str:
     """Segment `text` into words joined by "_", exactly as `pyvi.ViTokenizer.tokenize(text)` does."""
-    nfc, matches, words = _words(text)
-    if not matches:
-        return text  # pyvi returns its input untouched when it finds no syllable
-    # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
-    return " ".join(
-        matches[a].group() if b - a == 1 else "_".join(m.group() for m in matches[a:b]) for a, b in words
-    )
+    return _segment(text)[0]
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -316,8 +314,9 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     A word is what `tokenize` joins with "_". pyvi also treats each newline as a word of its own; those
     are left out here, as a caller building tokens or highlights has no use for them.
     """
-    nfc, matches, words = _words(text)
-    spans = [(matches[a].start(), matches[b - 1].end()) for a, b in words if b - a > 1 or matches[a].group() != "\n"]
+    _, nfc, flat = _segment(text)
+    it = iter(flat)
+    spans = [(s, e) for s, e in zip(it, it) if e - s > 1 or nfc[s] != "\n"]
     if nfc is text or nfc == text:
         return spans
     to_orig = _nfc_offsets(text, nfc)
@@ -325,7 +324,7 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 
 def segment_many(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
-    """`word_spans` of each text; repeated texts in the batch are tagged once (see the cache on `_words`)."""
+    """`word_spans` of each text; repeated texts in the batch are tagged once (see the cache on `_segment`)."""
     return [word_spans(t) for t in texts]
 
 
