@@ -83,6 +83,7 @@ _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯHNTáàảãạ�
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from([*_ALPHABET, " ", " ", " ", "\n", ".", ",", "-", ">", "=", "@", ":", "/", "_", "\x00", "ΑΣ", "😀", "\u0301", "TP.", "Mr.", "http://"]), max_size=60).map("".join))
 def test_random_strings_match_pyvi(text):
+    assert segment._syllables(unicodedata.normalize("NFC", text)) == ViTokenizer.sylabelize(text)[1]
     assert tokenize(text) == ViTokenizer.tokenize(text)
     _check_spans(text)
 
@@ -125,6 +126,8 @@ def test_identical_to_pyvi_on_segmentation_eval():
     assert len(lines) == 800
     diffs = [line for line in lines if tokenize(line) != ViTokenizer.tokenize(line)]
     assert diffs == []
+    for line in lines:
+        assert segment._syllables(unicodedata.normalize("NFC", line)) == ViTokenizer.sylabelize(line)[1]
 
 
 @needs_shared

@@ -34,23 +34,46 @@ log = logging.getLogger(__name__)
 
 __all__ = ["tokenize", "word_spans", "segment_many", "backend"]
 
-# pyvi's sylabelize pattern, alternative by alternative and in the same order (first match wins).
+# pyvi's sylabelize pattern, alternative by alternative and in the same order (first match wins); its
+# groups are made non-capturing, which changes what findall returns, not what matches.
 _SYLLABLE_RE = re.compile(
-    "("
-    + "|".join(
+    "|".join(
         [
             r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.",  # abbreviations: "TP." "Mr."
             "==>", "->", r"\.\.\.", ">>", "\n",  # specials: arrows, ellipsis, newline (a syllable of its own)
             r"\w+://[^\s]+",  # web: "https://vnexpress.net/a"
-            r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)",  # email: "ban.doc@vnexpress.net"
-            r"\d+([\.,_]\d+)+",  # digit groups: "1.500" "3,14"
+            r"(?:[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)",  # email: "ban.doc@vnexpress.net"
+            r"\d+(?:[\.,_]\d+)+",  # digit groups: "1.500" "3,14"
             r"[^\w\s]",  # one punctuation character
             r"\w+",  # a syllable
         ]
-    )
-    + ")",
+    ),
     re.UNICODE,
 )
+# No alternative matches whitespace except "\n" (alone), and none looks around, so the syllables of a text
+# are those of each run of non-space characters, and of each newline, in turn. A run of letters only
+# (str.isalpha, a subset of \w) can match nothing but \w+, so it is one syllable: the common case, done
+# here without the 17-way alternation, which is most of pyvi's syllabification cost.
+_RUN_RE = re.compile(r"\S+|\n")
+_runs: dict[str, list[str]] = {}
+
+
+def _syllables(nfc: str) -> list[str]:
+    """pyvi's sylabelize(nfc)[1]: the syllables of an NFC text."""
+    out: list[str] = []
+    for run in _RUN_RE.findall(nfc):
+        if run.isalpha():
+            out.append(run)
+        else:
+            sylls = _runs.get(run)
+            if sylls is None:
+                if len(_runs) > 100_000:
+                    _runs.clear()
+                sylls = _runs[run] = _SYLLABLE_RE.findall(run)
+            out.extend(sylls)
+    return out
+
+
 _PUNCT = string.punctuation
 
 
@@ -276,31 +299,36 @@ def _labels(sylls: list[str]) -> list[str]:
 def _segment(text: str) -> tuple[str, str, array]:
     """pyvi's output for `text`, its NFC form, and the (start, end) of each word in it, flat."""
     nfc = unicodedata.normalize("NFC", text)
-    matches = list(_SYLLABLE_RE.finditer(nfc))
-    if not matches:
+    sylls = _syllables(nfc)
+    if not sylls:
         return text, nfc, array("l")  # pyvi returns its input untouched when it finds no syllable
-    sylls = [m.group() for m in matches]
     labels = _labels(sylls)
-    words, spans = [], array("l")
-    first = 0
-    for i in range(1, len(sylls) + 1):
-        if i < len(sylls) and labels[i] == "I_W":
-            cur, prev = sylls[i], sylls[i - 1]
-            # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
-            if (
-                cur not in _PUNCT
-                and prev not in _PUNCT
-                and not cur[0].isdigit()
-                and not prev[0].isdigit()
-                and not (cur[0].istitle() and not prev[0].istitle())
-            ):
-                continue
-        # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
-        words.append(sylls[first] if i - first == 1 else "_".join(sylls[first:i]))
-        spans.append(matches[first].start())
-        spans.append(matches[i - 1].end())
-        first = i
-    return " ".join(words), nfc, spans
+    n = len(sylls)
+    # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
+    joined = {
+        i
+        for i in [i for i, label in enumerate(labels) if label == "I_W" and i]
+        if (cur := sylls[i]) not in _PUNCT
+        and (prev := sylls[i - 1]) not in _PUNCT
+        and not cur[0].isdigit()
+        and not prev[0].isdigit()
+        and not (cur[0].istitle() and not prev[0].istitle())
+    }
+    starts = [i for i in range(n) if i not in joined] if joined else list(range(n))
+    ends = starts[1:] + [n]
+    # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
+    out = " ".join(sylls[a] if b - a == 1 else "_".join(sylls[a:b]) for a, b in zip(starts, ends))
+    # Offsets: between two syllables there is only whitespace other than "\n" (a newline is a syllable),
+    # and no syllable starts with such whitespace, so the next syllable is the next find() hit.
+    spans = array("l")
+    find, pos = nfc.find, 0
+    for a, b in zip(starts, ends):
+        spans.append(find(sylls[a], pos))
+        pos = spans[-1] + len(sylls[a])
+        for k in range(a + 1, b):
+            pos = find(sylls[k], pos) + len(sylls[k])
+        spans.append(pos)
+    return out, nfc, spans
 
 
 def tokenize(text: str) -> str:
