@@ -24,7 +24,8 @@ ViTokenizer = pytest.importorskip("pyvi.ViTokenizer").ViTokenizer
 def _check_spans(text: str) -> None:
     """Each span's original substring normalises to a word pyvi printed (syllables joined by "_")."""
     spans = word_spans(text)
-    expected = [w for w in tokenize(text).split(" ") if w != "\n"] if text.strip(" ") else []
+    has_syllables = bool(segment._syllables(unicodedata.normalize("NFC", text)))
+    expected = [w for w in tokenize(text).split(" ") if w != "\n"] if has_syllables else []
     words = []
     for s, e in spans:
         assert 0 <= s < e <= len(text)
@@ -81,7 +82,7 @@ _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯHNTáàảãạ�
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from([*_ALPHABET, " ", " ", " ", "\n", ".", ",", "-", ">", "=", "@", ":", "/", "_", "\x00", "ΑΣ", "😀", "\u0301", "TP.", "Mr.", "http://"]), max_size=60).map("".join))
+@given(st.lists(st.sampled_from([*_ALPHABET, " ", " ", " ", "\n", "\t", "\r", "\xa0", "\u2028", "\x1c", ".", ",", "-", ">", "=", "@", ":", "/", "_", "\x00", "ΑΣ", "😀", "\u0301", "TP.", "Mr.", "http://"]), max_size=60).map("".join))
 def test_random_strings_match_pyvi(text):
     assert segment._syllables(unicodedata.normalize("NFC", text)) == ViTokenizer.sylabelize(text)[1]
     assert tokenize(text) == ViTokenizer.tokenize(text)
