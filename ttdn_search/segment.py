@@ -15,22 +15,17 @@ not done; our cost is linear in the input length anyway (pyvi's superlinear cost
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import logging
 import os
-import pickle
 import re
 import string
-import struct
-import tempfile
 import unicodedata
 from array import array
+from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the model loader imports it when first needed: import stays cheap for searches
+    from pathlib import Path
 
 __all__ = ["tokenize", "word_spans", "segment_many", "backend"]
 
@@ -87,27 +82,20 @@ class _Stub:
         self.__dict__.update(state if isinstance(state, dict) else {"state": state})
 
 
-class _ModelUnpickler(pickle.Unpickler):
-    # Only these names occur in pyvi3.pkl; anything else means the file is not what we expect.
-    _STUBBED = {
-        ("sklearn_crfsuite.estimator", "CRF"),
-        ("sklearn_crfsuite._fileresource", "FileResource"),
-        ("pycrfsuite._logparser", "TrainLogParser"),
-        ("numpy.core.multiarray", "scalar"),  # hyper-parameters c1, c2: unused at tagging time
-        ("numpy", "dtype"),
-    }
-
-    def find_class(self, module, name):
-        if (module, name) == ("_codecs", "encode"):
-            import codecs  # protocol-2 pickles spell bytes as codecs.encode(str, "latin1")
-
-            return codecs.encode
-        if (module, name) in self._STUBBED:
-            return _Stub
-        raise pickle.UnpicklingError(f"unexpected global {module}.{name} in pyvi model")
+# Only these names occur in pyvi3.pkl; anything else means the file is not what we expect.
+_STUBBED = {
+    ("sklearn_crfsuite.estimator", "CRF"),
+    ("sklearn_crfsuite._fileresource", "FileResource"),
+    ("pycrfsuite._logparser", "TrainLogParser"),
+    ("numpy.core.multiarray", "scalar"),  # hyper-parameters c1, c2: unused at tagging time
+    ("numpy", "dtype"),
+}
 
 
 def _pyvi_dir() -> Path:
+    import importlib.util
+    from pathlib import Path
+
     # find_spec("pyvi") runs nothing; the submodule ViTokenizer would load scikit-learn.
     spec = importlib.util.find_spec("pyvi")
     if spec is None or not spec.submodule_search_locations:
@@ -116,14 +104,27 @@ def _pyvi_dir() -> Path:
 
 
 def _cache_dir() -> Path:
+    from pathlib import Path
+
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "ttdn-search"
 
 
 def _model_bytes(pkl: Path) -> bytes:
     """The CRFsuite model file that sklearn_crfsuite pickled inside pyvi's CRF object."""
+    import codecs
+    import pickle
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module, name):
+            if (module, name) == ("_codecs", "encode"):
+                return codecs.encode  # protocol-2 pickles spell bytes as codecs.encode(str, "latin1")
+            if (module, name) in _STUBBED:
+                return _Stub
+            raise pickle.UnpicklingError(f"unexpected global {module}.{name} in pyvi model")
+
     with open(pkl, "rb") as f:
-        crf = _ModelUnpickler(f).load()
+        crf = Unpickler(f).load()
     data = getattr(getattr(crf, "modelfile", None), "__dict__", {}).get("__FILE_RESOURCE_DATA__")
     if not isinstance(crf, _Stub) or not isinstance(data, bytes) or not data.startswith(b"lCRF"):
         raise ValueError("pyvi model pickle does not hold a CRFsuite model")
@@ -132,6 +133,10 @@ def _model_bytes(pkl: Path) -> bytes:
 
 def _open_tagger(pkl: Path):
     """A pycrfsuite.Tagger on pyvi's model, and the model's bytes (written once to a cache file)."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
     import pycrfsuite
 
     raw = pkl.read_bytes()
@@ -158,6 +163,8 @@ def _open_tagger(pkl: Path):
 def _attribute_names(model: bytes) -> frozenset[bytes]:
     """Every attribute name in a CRFsuite model, read from its CQDB dictionary."""
     # CRFsuite silently drops attributes it does not know; knowing them lets us skip building those.
+    import struct
+
     magic, _, _, _, _, _, num_attrs, _, _, off, _, _ = struct.unpack_from("<4s11I", model, 0)
     chunk, _, _, byteorder, count, bwd = struct.unpack_from("<4s5I", model, off)
     if magic != b"lCRF" or chunk != b"CQDB" or byteorder != 0x62445371 or count != num_attrs:
@@ -278,7 +285,9 @@ def _get_engine():
         try:
             _engine = _Model()
         except Exception as e:  # any surprise in the pickle or the cache: stay correct, just slower
-            log.warning("ttdn_search.segment: falling back to stock pyvi (%s: %s)", type(e).__name__, e)
+            import logging
+
+            logging.getLogger(__name__).warning("falling back to stock pyvi: %s: %s", type(e).__name__, e)
             _engine = _Stock()
     return _engine
 
@@ -356,29 +365,30 @@ def segment_many(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
     return [word_spans(t) for t in texts]
 
 
-# A chunk boundary before an ASCII character is safe: no ASCII character combines with what precedes it,
-# and as a starter it stops canonical reordering, so NFC(a + b) == NFC(a) + NFC(b).
-_CHUNK_RE = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]*")
-
-
 def _nfc_offsets(text: str, nfc: str) -> list[int]:
-    """For each offset into `nfc` (0..len), the matching offset into `text`; rare path (non-NFC input)."""
+    """For each offset into `nfc` (0..len), the matching offset into `text`; only for non-NFC input."""
+    # Cut `text` before every starter (combining class 0). NFC reorders and composes combining marks
+    # with their starter, so normally NFC(text) is the concatenation of the pieces' NFC forms; a few
+    # scripts compose starter with starter (Hangul jamo), which the check below catches, and then the
+    # text is mapped as one piece.
+    cuts = [i for i, c in enumerate(text) if not unicodedata.combining(c)]
+    if not cuts or cuts[0]:
+        cuts.insert(0, 0)
+    pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
+    norms = [unicodedata.normalize("NFC", piece) for piece in pieces]
+    if "".join(norms) != nfc:
+        pieces, norms = [text], [nfc]
     out: list[int] = []
     pos = 0
-    for m in _CHUNK_RE.finditer(text):
-        chunk = m.group()
-        if not chunk:
-            continue
-        norm = unicodedata.normalize("NFC", chunk)
-        if norm == chunk:
-            out.extend(range(pos, pos + len(chunk)))
+    for piece, norm in zip(pieces, norms):
+        if norm == piece:
+            out.extend(range(pos, pos + len(piece)))
         else:
-            # Inside a changed chunk, an NFC offset maps to the shortest original prefix that normalises
-            # to the same text; composed characters thus take all their combining marks.
+            # An offset inside a changed piece maps to the shortest prefix of the piece that normalises to
+            # the same text, so a composed character takes all its combining marks.
+            prefixes = [unicodedata.normalize("NFC", piece[:k]) for k in range(len(piece) + 1)]
             for j in range(len(norm)):
-                k = next((k for k in range(len(chunk) + 1) if unicodedata.normalize("NFC", chunk[:k]) == norm[:j]), 0)
-                out.append(pos + k)
-        pos += len(chunk)
+                out.append(pos + next((k for k, pre in enumerate(prefixes) if pre == norm[:j]), 0))
+        pos += len(piece)
     out.append(pos)
-    assert len(out) == len(nfc) + 1
     return out
