@@ -4,13 +4,16 @@
 `word_spans(text)` gives the character offsets of each word in the original text.
 
 Why not call pyvi: its module imports scikit-learn and scipy through sklearn_crfsuite (0.8 s, ~300 MB),
-builds one dict per syllable, and joins its output with quadratic string concatenation. The model itself is
-a plain CRFsuite file pickled inside a sklearn_crfsuite.CRF object; we unpickle it with stubs, cache the
-CRFsuite bytes on disk, and feed the tagger the same attributes pyvi would (see `_items`).
+builds one dict of 15 features per syllable, and joins its output by repeated string concatenation
+(quadratic in the input length). The model itself is a plain CRFsuite file pickled inside a
+sklearn_crfsuite.CRF object: we unpickle it with stubs, write it once to a cache file, and give the
+tagger, in pyvi's order, only the attributes the model knows and only those whose value is not 0.
 
-Whole-input sequences: pyvi tags the whole string as one CRF sequence, and so do we. Splitting at newlines or
-sentence punctuation would change the features of the neighbouring syllables and the Viterbi path, so it is
-not done; our cost is linear in the input length anyway (pyvi's superlinear cost was its string building).
+Whole inputs, never split: pyvi tags the whole string as one CRF sequence ("\n" is a syllable), and so do
+we, in time linear in its length. Splitting changes the output: on 1,000 news-20k articles, tagging each
+paragraph alone changed the words of 11 of 4,661 paragraphs (10 articles), and tagging each sentence alone
+changed 74 of 15,578 sentences, because features look two syllables across the cut and Viterbi is global.
+Repeated inputs (bylines, boilerplate, quotes) are served from a cache keyed by the exact input string.
 """
 
 from __future__ import annotations
@@ -329,15 +332,18 @@ def _segment(text: str) -> tuple[str, str, array]:
     out = " ".join(sylls[a] if b - a == 1 else "_".join(sylls[a:b]) for a, b in zip(starts, ends))
     # Offsets: between two syllables there is only whitespace other than "\n" (a newline is a syllable),
     # and no syllable starts with such whitespace, so the next syllable is the next find() hit.
-    spans = array("l")
-    find, pos = nfc.find, 0
+    spans: list[int] = []
+    add, find, pos = spans.append, nfc.find, 0
     for a, b in zip(starts, ends):
-        spans.append(find(sylls[a], pos))
-        pos = spans[-1] + len(sylls[a])
+        w = sylls[a]
+        start = find(w, pos)
+        pos = start + len(w)
         for k in range(a + 1, b):
-            pos = find(sylls[k], pos) + len(sylls[k])
-        spans.append(pos)
-    return out, nfc, spans
+            w = sylls[k]
+            pos = find(w, pos) + len(w)
+        add(start)
+        add(pos)
+    return out, nfc, array("l", spans)
 
 
 def tokenize(text: str) -> str:
