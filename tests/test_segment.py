@@ -159,3 +159,30 @@ def test_identical_to_pyvi_on_whole_articles_with_newlines():
         texts = [json.loads(line)["text"] or "" for line in itertools.islice(f, 7, 20000, 200)]
     assert len(texts) == 100
     assert [tokenize(t) for t in texts] == _stock_many(texts)
+
+
+def test_unexpected_pickle_falls_back_to_stock_pyvi(monkeypatch, tmp_path, caplog):
+    # A pickle naming a class we do not stub must not be trusted: warn, and segment with stock pyvi.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr(segment, "_STUBBED", set())
+    monkeypatch.setattr(segment, "_engine", None)
+    segment._segment.cache_clear()
+    with caplog.at_level("WARNING", logger="ttdn_search.segment"):
+        assert segment.backend() == "pyvi"
+    assert "falling back to stock pyvi" in caplog.text
+    text = "Thủ tướng Phạm Minh Chính làm việc với tỉnh Nghệ An.\nĐà Nẵng"
+    assert tokenize(text) == ViTokenizer.tokenize(text)
+    assert list(tmp_path.glob("**/*.crfsuite")) == []
+    segment._segment.cache_clear()
+
+
+def test_model_cache_file_is_written_once(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(segment, "_engine", None)
+    assert segment.backend() == "crfsuite"
+    (cached,) = tmp_path.glob("ttdn-search/pyvi3-*.crfsuite")
+    assert cached.read_bytes()[:4] == b"lCRF"
+    mtime = cached.stat().st_mtime_ns
+    monkeypatch.setattr(segment, "_engine", None)
+    assert segment.backend() == "crfsuite" and cached.stat().st_mtime_ns == mtime
