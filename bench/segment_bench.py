@@ -60,12 +60,16 @@ def worker(engine: str, corpus: Path, n: int, long_mb: float) -> dict:
     cpu = time.process_time() - t0
     out = {"engine": engine, "cpu_s": cpu, "sha256": digest.hexdigest(), "rss_after_corpus_kb": rss_data}
     if long_mb:
-        text = "\n".join(p for paras in articles for p in paras)
-        text = (text * (1 + int(long_mb * 1e6) // max(1, len(text.encode()))))[: int(long_mb * 1e6 / 1.3)]
+        # The sample's paragraphs joined by newlines, repeated up to MB megabytes of UTF-8: one call.
+        data = "\n".join(p for paras in articles for p in paras).encode()
+        while len(data) < long_mb * 1e6:
+            data += b"\n" + data
+        text = data[: int(long_mb * 1e6)].decode("utf-8", "ignore")
         t0 = time.process_time()
-        tok(text)
+        result = tok(text)
         out["long_chars"], out["long_cpu_s"] = len(text), time.process_time() - t0
-    out["peak_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out["long_sha256"] = hashlib.sha256(result.encode("utf-8", "surrogatepass")).hexdigest()
+    out["peak_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # includes --long, if given
     return out
 
 
@@ -112,6 +116,7 @@ def main() -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         results[engine] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout)
     identical = len({r["sha256"] for r in results.values()}) == 1
+    identical &= len({r["long_sha256"] for r in results.values() if "long_sha256" in r}) <= 1
     print(f"{'engine':14} {'syllables/s':>12} {'articles/s':>11} {'CPU s':>7} {'peak RSS MB':>12} {'import s':>9}")
     for engine, r in results.items():
         imp = import_time(engine) if engine in IMPORTS else float("nan")
