@@ -167,14 +167,14 @@ def test_unexpected_pickle_falls_back_to_stock_pyvi(monkeypatch, tmp_path, caplo
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.setattr(segment, "_STUBBED", set())
     monkeypatch.setattr(segment, "_engine", None)
-    segment._segment.cache_clear()
+    segment._cached_segment.cache_clear()
     with caplog.at_level("WARNING", logger="ttdn_search.segment"):
         assert segment.backend() == "pyvi"
     assert "falling back to stock pyvi" in caplog.text
     text = "Thủ tướng Phạm Minh Chính làm việc với tỉnh Nghệ An.\nĐà Nẵng"
     assert tokenize(text) == ViTokenizer.tokenize(text)
     assert list(tmp_path.glob("**/*.crfsuite")) == []
-    segment._segment.cache_clear()
+    segment._cached_segment.cache_clear()
 
 
 def test_model_cache_file_is_written_once(monkeypatch, tmp_path):

@@ -307,7 +307,6 @@ def _labels(sylls: list[str]) -> list[str]:
     return eng.labels(sylls)
 
 
-@lru_cache(maxsize=4096)  # repeated paragraphs (bylines, boilerplate, quotes) are tagged once
 def _segment(text: str) -> tuple[str, str, array]:
     """pyvi's output for `text`, its NFC form, and the (start, end) of each word in it, flat."""
     nfc = unicodedata.normalize("NFC", text)
@@ -346,9 +345,19 @@ def _segment(text: str) -> tuple[str, str, array]:
     return out, nfc, array("l", spans)
 
 
+# Repeated paragraphs (bylines, boilerplate, quotes) are tagged once. Only short texts are kept: they are
+# the ones that repeat, and a cache of whole articles would cost far more memory than it saves time.
+_CACHED_CHARS = 1000
+_cached_segment = lru_cache(maxsize=4096)(_segment)
+
+
+def _lookup(text: str) -> tuple[str, str, array]:
+    return _cached_segment(text) if len(text) <= _CACHED_CHARS else _segment(text)
+
+
 def tokenize(text: str) -> str:
     """Segment `text` into words joined by "_", exactly as `pyvi.ViTokenizer.tokenize(text)` does."""
-    return _segment(text)[0]
+    return _lookup(text)[0]
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -357,7 +366,7 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     A word is what `tokenize` joins with "_". pyvi also treats each newline as a word of its own; those
     are left out here, as a caller building tokens or highlights has no use for them.
     """
-    _, nfc, flat = _segment(text)
+    _, nfc, flat = _lookup(text)
     it = iter(flat)
     spans = [(s, e) for s, e in zip(it, it) if e - s > 1 or nfc[s] != "\n"]
     if nfc is text or nfc == text:
@@ -367,7 +376,7 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 
 def segment_many(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
-    """`word_spans` of each text; repeated texts in the batch are tagged once (see the cache on `_segment`)."""
+    """`word_spans` of each text; repeated texts in the batch are tagged once (see `_cached_segment`)."""
     return [word_spans(t) for t in texts]
 
 
