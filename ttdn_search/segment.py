@@ -65,7 +65,7 @@ def _syllables(nfc: str) -> list[str]:
         else:
             sylls = _runs.get(run)
             if sylls is None:
-                if len(_runs) > 100_000:
+                if len(_runs) > 50_000:
                     _runs.clear()
                 sylls = _runs[run] = _SYLLABLE_RE.findall(run)
             out.extend(sylls)
@@ -201,9 +201,9 @@ def _read_ngrams(path: Path) -> tuple[dict, dict]:
 _NONE: frozenset = frozenset()
 _EMPTY: dict = {}
 # The n-gram attributes that follow a neighbour's attributes, by (bigram?, trigram?).
-_LEFT_FLAGS = {(b, t): [n for n, on in ((b"-1:word.bi_gram()", b), (b"-2:word.tri_gram()", t)) if on]
+_LEFT_FLAGS = {(b, t): tuple(n for n, on in ((b"-1:word.bi_gram()", b), (b"-2:word.tri_gram()", t)) if on)
                for b in (False, True) for t in (False, True)}
-_RIGHT_FLAGS = {(b, t): [n for n, on in ((b"+1:word.bi_gram()", b), (b"+2:word.tri_gram()", t)) if on]
+_RIGHT_FLAGS = {(b, t): tuple(n for n, on in ((b"+1:word.bi_gram()", b), (b"+2:word.tri_gram()", t)) if on)
                 for b in (False, True) for t in (False, True)}
 
 
@@ -218,16 +218,15 @@ class _Model:
         self.known = _attribute_names(model)
         self.bi, self.tri = _read_ngrams(d / "models" / "words.txt")
         self.memo: dict[str, tuple] = {}
+        # Attribute tuples are shared between syllables: most rare syllables (names, numbers) have the
+        # same few, which keeps a memo entry near 300 bytes.
+        self.shared: dict[tuple, tuple] = {}
 
-    def _attrs(self, *names: str) -> list[bytes]:
+    def _attrs(self, *names: str) -> tuple[bytes, ...]:
         # Exactly what CRFsuite would keep: it looks names up as C strings, so a NUL ends the name
         # (the syllable "\0" really does hit the model's "word.lower():" attribute).
-        keep = []
-        for name in names:
-            b = name.encode("utf-8").split(b"\0", 1)[0]
-            if b in self.known:
-                keep.append(b)
-        return keep
+        keep = tuple(b for b in (n.encode("utf-8").split(b"\0", 1)[0] for n in names) if b in self.known)
+        return self.shared.setdefault(keep, keep)
 
     def _syllable(self, w: str) -> tuple:
         # Attributes of one syllable as itself, as left neighbour, as right neighbour, in pyvi's order.
@@ -245,15 +244,20 @@ class _Model:
             name for name, on in (("+1:word.istitle()", title), ("+1:word.isupper()", up)) if on
         ))
         # As a neighbour, followed by its n-gram flags: variant [bigram + 2 * trigram].
-        lefts = [left + _LEFT_FLAGS[b, t] for t in (False, True) for b in (False, True)]
-        rights = [right + _RIGHT_FLAGS[b, t] for t in (False, True) for b in (False, True)]
+        share = self.shared.setdefault
+
+        def variants(base: tuple, flags: dict) -> tuple:
+            vs = tuple(share(v, v) for v in (base + flags[b, t] for t in (False, True) for b in (False, True)))
+            return share(vs, vs)
+
+        lefts, rights = variants(left, _LEFT_FLAGS), variants(right, _RIGHT_FLAGS)
         entry = (low, own, lefts, rights, self.bi.get(low, _NONE), self.tri.get(low, _EMPTY))
-        if len(self.memo) > 200_000:  # names and numbers are open-ended; keep the memo bounded
+        if len(self.memo) > 100_000:  # names and numbers are open-ended; keep the memo bounded
             self.memo.clear()
         self.memo[w] = entry
         return entry
 
-    def items(self, sylls: list[str]) -> list[list[bytes]]:
+    def items(self, sylls: list[str]) -> list[tuple[bytes, ...]]:
         """pyvi's word2features for every syllable, as lists of CRFsuite attribute names."""
         memo = self.memo
         info = [memo.get(w) or self._syllable(w) for w in sylls]
@@ -262,8 +266,8 @@ class _Model:
         big = [False] + [b in e[4] for e, b in zip(info, lows[1:])]
         tri = [False, False] + [c in e[5].get(b, _NONE) for e, b, c in zip(info, lows[1:], lows[2:])]
         # Item i: own attributes, the left neighbour's, -1/-2 n-gram flags, the right neighbour's, +1/+2 flags.
-        left = [[]] + [e[2][b + 2 * t] for e, b, t in zip(info, big[1:], tri[1:])]
-        right = [e[3][b + 2 * t] for e, b, t in zip(info[1:], big[1:], tri[2:] + [False])] + [[]]
+        left = [()] + [e[2][b + 2 * t] for e, b, t in zip(info, big[1:], tri[1:])]
+        right = [e[3][b + 2 * t] for e, b, t in zip(info[1:], big[1:], tri[2:] + [False])] + [()]
         return [e[1] + lf + rt for e, lf, rt in zip(info, left, right)]
 
 
