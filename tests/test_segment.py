@@ -186,3 +186,15 @@ def test_model_cache_file_is_written_once(monkeypatch, tmp_path):
     mtime = cached.stat().st_mtime_ns
     monkeypatch.setattr(segment, "_engine", None)
     assert segment.backend() == "crfsuite" and cached.stat().st_mtime_ns == mtime
+
+
+def test_damaged_model_cache_file_is_rewritten(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(segment, "_engine", None)
+    assert segment.backend() == "crfsuite"
+    (cached,) = tmp_path.glob("ttdn-search/pyvi3-*.crfsuite")
+    good = cached.read_bytes()
+    cached.write_bytes(good[:100])
+    monkeypatch.setattr(segment, "_engine", None)
+    assert segment.backend() == "crfsuite"
+    assert cached.read_bytes() == good

@@ -129,38 +129,47 @@ def _model_bytes(pkl: Path) -> bytes:
     with open(pkl, "rb") as f:
         crf = Unpickler(f).load()
     data = getattr(getattr(crf, "modelfile", None), "__dict__", {}).get("__FILE_RESOURCE_DATA__")
-    if not isinstance(crf, _Stub) or not isinstance(data, bytes) or not data.startswith(b"lCRF"):
+    # A CRFsuite file starts with its magic and its own length.
+    if not isinstance(crf, _Stub) or not isinstance(data, bytes) or data[:4] != b"lCRF" or (
+        int.from_bytes(data[4:8], "little") != len(data)
+    ):
         raise ValueError("pyvi model pickle does not hold a CRFsuite model")
     return data
 
 
-def _open_tagger(pkl: Path):
-    """A pycrfsuite.Tagger on pyvi's model, and the model's bytes (written once to a cache file)."""
+def _cached_model(pkl: Path) -> bytes:
+    """pyvi's CRFsuite model, from our cache file, written there from the pickle on first use."""
     import hashlib
     import tempfile
     from pathlib import Path
 
-    import pycrfsuite
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()[:16]
 
-    raw = pkl.read_bytes()
     st = pkl.stat()
-    key = f"{st.st_size}-{st.st_mtime_ns}-{hashlib.sha256(raw).hexdigest()[:16]}"
-    tagger = pycrfsuite.Tagger()
-    for directory in (_cache_dir(), Path(tempfile.gettempdir()) / f"ttdn-search-{os.getuid()}"):
-        path = directory / f"pyvi3-{key}.crfsuite"
+    key = f"pyvi3-{st.st_size}-{st.st_mtime_ns}-{digest(pkl.read_bytes())}"
+    dirs = (_cache_dir(), Path(tempfile.gettempdir()) / f"ttdn-search-{os.getuid()}")
+    # The file name ends with the model's own digest: CRFsuite crashes (not raises) on a damaged model,
+    # so a file is used only if its bytes match.
+    for path in (p for d in dirs if d.is_dir() for p in sorted(d.glob(f"{key}-*.crfsuite"))):
         try:
-            if not path.exists():
-                directory.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(_model_bytes(pkl))
-                os.replace(tmp, path)  # atomic: a concurrent worker never sees half a file
-            tagger.open(str(path))
-            return tagger, path.read_bytes()
+            data = path.read_bytes()
+            if path.stem.endswith("-" + digest(data)):
+                return data
+            path.unlink()
         except OSError:
             continue
-    data = _model_bytes(pkl)  # no writable cache directory
-    tagger.open_inmemory(data)
-    return tagger, data
+    data = _model_bytes(pkl)
+    for directory in dirs:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            tmp = directory / f"{key}.{os.getpid()}.tmp"
+            tmp.write_bytes(data)
+            os.replace(tmp, directory / f"{key}-{digest(data)}.crfsuite")  # atomic for concurrent workers
+            break
+        except OSError:
+            continue  # not writable: next time we unpickle again, which is only slower
+    return data
 
 
 def _attribute_names(model: bytes) -> frozenset[bytes]:
@@ -212,10 +221,15 @@ class _Model:
 
     def __init__(self):
         d = _pyvi_dir()
-        self.tagger, model = _open_tagger(d / "models" / "pyvi3.pkl")
+        import pycrfsuite
+
+        # open_inmemory: the bytes are checked already, and CRFsuite reads them in place, so keep them.
+        self.model = _cached_model(d / "models" / "pyvi3.pkl")
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open_inmemory(self.model)
         if set(self.tagger.labels()) != {"B_W", "I_W"}:
             raise ValueError(f"unexpected labels {self.tagger.labels()}")
-        self.known = _attribute_names(model)
+        self.known = _attribute_names(self.model)
         self.bi, self.tri = _read_ngrams(d / "models" / "words.txt")
         self.memo: dict[str, tuple] = {}
         # Attribute tuples are shared between syllables: most rare syllables (names, numbers) have the
