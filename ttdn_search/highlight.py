@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from ttdn_search.analysis import iter_tokens
 from ttdn_search.normalize import fold
+
+# Highlighting folds every token of every shown article; the vocabulary is small, so remember it.
+_fold = lru_cache(maxsize=200_000)(fold)
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,7 @@ class Matcher:
     folded: frozenset[str]
 
     def __call__(self, key: str) -> bool:
-        return key in self.exact or fold(key) in self.folded
+        return key in self.exact or _fold(key) in self.folded
 
 
 def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:

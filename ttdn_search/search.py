@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from whoosh import collectors
 from whoosh import query as Q
 
 from ttdn_search import query as P
@@ -107,11 +108,13 @@ class SearchResult:
     filters: dict = field(default_factory=dict)
     suggestion: str | None = None
     directives: list[DirectiveInfo] = field(default_factory=list)
+    partial: int = 0
 
     def to_json(self) -> dict:
         out = {
             "query": self.query,
             "total": self.total,
+            "partial": self.partial,
             "hits": [_hit_json(h) for h in self.hits],
             "facets": {k: [asdict(c) for c in v] for k, v in self.facets.items()},
             "took_ms": round(self.took_ms, 2),
@@ -361,6 +364,25 @@ def looks_like_directive(q: str) -> bool:
     return bool(_DIRECTIVE_QUERY.match(q) and re.search(r"\d", q)) or bool(_SHORT_REF_QUERY.match(q))
 
 
+class _TopCollector(collectors.TopCollector):
+    """Exact top N that also records every matching document (for the total and the facets).
+
+    Whoosh's matcher replacement and block-quality skipping drop true top hits under AndMaybe
+    (seen here: the 3rd best article missing from a top 3 that a top 4 had), so both are off.
+    """
+
+    def __init__(self, limit):
+        super().__init__(limit, usequality=False, replace=0)
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+    def results(self):
+        items = sorted(self.items, reverse=True)
+        return self._results([(score, -neg) for score, neg in items], docset=self.docset)
+
+
 class Searcher:
     """An open index: call `search` as often as you like; close when done."""
 
@@ -431,31 +453,33 @@ class Searcher:
             if sort == "relevance":
                 sort = "date"
         want = offset + limit
-        docnums, scores = self._ranked(text_q, fq, want, sort)
-        matched = self._docset(text_q, fq)
-        total = strict_total = len(matched)
+        docnums, scores, matched = self._ranked(text_q, fq, want, sort)
+        # `total` and the facets count the articles that match the whole query; `partial` counts the
+        # articles shown after them that match only most of its words.
+        total = len(matched)
+        partial = 0
         # A plain run of words that too few articles match in full is filled with those matching most words.
         if len(docnums) < want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
             # Fewer than a page matched every word: fill with articles that match most of them.
             relaxed = Q.Or(builder.relaxed) if len(builder.relaxed) > 1 else builder.relaxed[0]
-            extra, extra_scores = self._ranked(Q.AndMaybe(relaxed, text_q), fq, want, sort)
+            extra, extra_scores, _ = self._ranked(Q.AndMaybe(relaxed, text_q), fq, want, sort)
             seen = set(docnums)
             for d, sc in zip(extra, extra_scores):
                 if d not in seen and len(docnums) < want:
                     docnums.append(d)
                     scores.append(sc)
                     seen.add(d)
-            total = max(total, len(docnums))
+                    partial += 1
         matcher = Matcher(frozenset(builder.exact), frozenset(builder.folded)) if (builder.folded) else None
         hits = [self._hit(d, sc, matcher) for d, sc in zip(docnums[offset:want], scores[offset:want])]
         facet_counts = self._facets(matched, facet_limit) if facets else {}
         suggestion = None
         if node is not None and not directives:
-            suggestion = self._suggest(query, strict_total)
+            suggestion = self._suggest(query, total)
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facet_counts, took_ms=took, offset=offset, sort=sort,
-            filters=filters.to_json(), suggestion=suggestion, directives=directives,
+            filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial,
         )
 
     # -- pieces ----------------------------------------------------------------------------------
@@ -466,31 +490,21 @@ class Searcher:
         return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("directive")]
 
     def _ranked(self, q, fq, want, sort):
-        from whoosh import collectors
-
-        s = self._searcher
-        if want <= 0:
-            return [], []
+        """Top `want` docnums with scores, and the set of every matching docnum, in one pass."""
         if sort == "date":
-            c = collectors.SortingCollector("date", limit=want, reverse=True)
+            c = collectors.SortingCollector("date", limit=max(want, 1), reverse=True)
         else:
-            # Whoosh's matcher replacement and block-quality skipping drop true top hits under AndMaybe
-            # (seen here: the 3rd best article missing from a top-3 that a top-4 had): score every match.
-            c = collectors.TopCollector(want, usequality=False, replace=0)
+            c = _TopCollector(max(want, 1))
         if fq is not None:
             c = collectors.FilterCollector(c, allow=fq)
-        s.search_with_collector(q, c)
+        self._searcher.search_with_collector(q, c)
         results = c.results()
+        docset = results.docs()
+        if want <= 0:
+            return [], [], docset
         # Sorted results carry the sort key as their "score": report 0 for them.
         scores = [float(r.score or 0.0) if sort == "relevance" else 0.0 for r in results]
-        return [r.docnum for r in results], scores
-
-    def _docset(self, q, fq) -> list[int]:
-        full = q if fq is None else (fq if isinstance(q, Q.Every) else Q.And([q, fq]))
-        if isinstance(full, Q.Every):
-            reader = self._searcher.reader()
-            return list(reader.all_doc_ids())
-        return sorted(self._searcher.docs_for_query(full))
+        return [r.docnum for r in results], scores, docset
 
     def _facets(self, docnums, facet_limit) -> dict[str, list[FacetCount]]:
         reader = self._searcher.reader()
@@ -555,7 +569,7 @@ class Searcher:
         return dict(self._searcher.stored_fields(docnum))
 
     def all_facets(self) -> dict[str, list[FacetCount]]:
-        return self._facets(list(self._searcher.reader().all_doc_ids()), facet_limit=0)
+        return self._facets(self._searcher.reader().all_doc_ids(), facet_limit=0)
 
     def stats(self) -> dict:
         size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
