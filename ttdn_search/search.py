@@ -365,8 +365,17 @@ class Searcher:
 
     def __init__(self, index_dir: str | Path | None = None):
         self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-        self.ix = open_index(self.index_dir)
-        self._searcher = self.ix.searcher()
+        for attempt in range(5):
+            self.ix = open_index(self.index_dir)
+            try:
+                self._searcher = self.ix.searcher()
+                break
+            except OSError:
+                # An index run committing right now merged away a segment between reading the table of
+                # contents and opening it: the next table of contents names the merged one.
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
         self._suggester = None
 
     def close(self) -> None:
@@ -488,9 +497,10 @@ class Searcher:
 
     def _facets(self, docnums, facet_limit) -> dict[str, list[FacetCount]]:
         reader = self._searcher.reader()
-        col = reader.column_reader("facets")
         counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
-        for d in docnums:
+        # An index with no committed segment yet (a first run killed before its first batch) has no column.
+        col = reader.column_reader("facets") if docnums and reader.has_column("facets") else None
+        for d in docnums if col is not None else ():
             raw = col[d]
             if not raw:
                 continue
