@@ -390,7 +390,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                     on_skip(item)
                 continue
             if item.id in seen:
-                sk = Skipped(item.path or item.id, f"trùng id '{item.id}' với một bài trước trong lần chạy này; giữ bài đầu")
+                sk = Skipped(item.path or item.id, f"trùng id '{item.id}' với một bài trước trong lần chạy này; giữ bài đầu",
+                             item.line)
                 report.skipped.append(sk)
                 if on_skip:
                     on_skip(sk)

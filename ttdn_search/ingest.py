@@ -43,6 +43,8 @@ class Article:
     path: str | None = None
     # Lines removed as boilerplate (banners, bylines, counters); taggers may read them, nothing indexes them.
     meta_lines: list[str] = field(default_factory=list)
+    # The JSONL line the article came from, for messages about it.
+    line: int | None = None
 
     @property
     def content_hash(self) -> str:
@@ -258,7 +260,9 @@ def decode_bytes(data: bytes) -> str:
 
         text = decode_legacy(data)
         if text is None:
-            raise _Unreadable(f"không phải UTF-8 (byte lỗi ở vị trí {exc.start})") from exc
+            raise _Unreadable(
+                f"không phải UTF-8 (byte lỗi ở vị trí {exc.start}), cũng không đọc được như Windows-1258 hay TCVN3"
+            ) from exc
         return text
 
 
@@ -411,7 +415,9 @@ def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
                 yield Skipped(str(path), f"JSON hỏng ({exc.msg})", lineno)
                 continue
             try:
-                yield article_from_record(rec, f"{stem}:{lineno}", str(path))
+                article = article_from_record(rec, f"{stem}:{lineno}", str(path))
+                article.line = lineno
+                yield article
             except ValueError as exc:
                 yield Skipped(str(path), str(exc), lineno)
 
