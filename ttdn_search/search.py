@@ -13,7 +13,7 @@ from whoosh import query as Q
 
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.errors import BadQuery
+from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
 from ttdn_search.indexer import default_index_dir, open_index, read_meta
@@ -142,7 +142,7 @@ _DATE = re.compile(r"^\s*((?:19|20)\d{2})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 def parse_years(value: str) -> list[str]:
     m = _YEAR_RANGE.match(value)
     if not m:
-        raise BadQuery(f"Năm không hợp lệ: '{value}'. Dùng dạng 2020 hoặc 2019-2021.")
+        raise BadQuery(f"Năm không hợp lệ: {shown(value)}. Dùng dạng 2020 hoặc 2019-2021.")
     lo = int(m.group(1))
     hi = int(m.group(2) or lo)
     if hi < lo:
@@ -153,16 +153,16 @@ def parse_years(value: str) -> list[str]:
 def parse_date(value: str, end: bool = False) -> str:
     m = _DATE.match(value)
     if not m:
-        raise BadQuery(f"Ngày không hợp lệ: '{value}'. Dùng dạng 2024-01-31, 2024-01 hoặc 2024.")
+        raise BadQuery(f"Ngày không hợp lệ: {shown(value)}. Dùng dạng 2024-01-31, 2024-01 hoặc 2024.")
     y, mo, d = m.group(1), m.group(2), m.group(3)
     if mo is None:
         return f"{y}-12-31" if end else f"{y}-01-01"
     if not 1 <= int(mo) <= 12:
-        raise BadQuery(f"Tháng không hợp lệ trong '{value}'.")
+        raise BadQuery(f"Tháng không hợp lệ trong {shown(value)}.")
     if d is None:
         return f"{y}-{int(mo):02d}-31" if end else f"{y}-{int(mo):02d}-01"
     if not 1 <= int(d) <= 31:
-        raise BadQuery(f"Ngày không hợp lệ trong '{value}'.")
+        raise BadQuery(f"Ngày không hợp lệ trong {shown(value)}.")
     return f"{y}-{int(mo):02d}-{int(d):02d}"
 
 
@@ -172,7 +172,7 @@ def resolve_province(name: str) -> list[tuple[str, str]]:
 
     prov = lookup(name)
     if prov is None:
-        raise BadQuery(f"Không biết tỉnh/thành '{name}'. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
+        raise BadQuery(f"Không biết tỉnh/thành {shown(name)}. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
     canonical = prov if isinstance(prov, str) else prov.name
     pairs = [("province", canonical)]
     # A post-2025 unit also finds the articles of the old units merged into it.
@@ -187,7 +187,7 @@ def resolve_directives(value: str) -> list[str]:
     ids = resolve_query(value)
     if not ids:
         raise BadQuery(
-            f"Không nhận ra số hiệu văn bản '{value}'. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
+            f"Không nhận ra số hiệu văn bản {shown(value)}. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
         )
     return ids
 
@@ -198,7 +198,7 @@ def _kind_values(value: str) -> list[str]:
     found = [k for k in vocabulary() if fold(k) == fold(value.strip())]
     if not found:
         known = ", ".join(vocabulary())
-        raise BadQuery(f"Không biết loại bài '{value}'. Các loại: {known}.")
+        raise BadQuery(f"Không biết loại bài {shown(value)}. Các loại: {known}.")
     return found
 
 
@@ -221,7 +221,7 @@ def filter_query(f: Filters) -> Q.Query | None:
         any_of([("kind", k) for v in f.kind for k in _kind_values(v)])
     for name, values in f.exact.items():
         if name not in FACET_NAMES:
-            raise BadQuery(f"Không có nhóm lọc '{name}'.")
+            raise BadQuery(f"Không có nhóm lọc {shown(name)}.")
         if values:
             any_of([(name, v) for v in values])
     if f.date_from or f.date_to:
@@ -412,7 +412,7 @@ class Searcher:
         t0 = time.perf_counter()
         query = query or ""
         if sort not in ("relevance", "date"):
-            raise BadQuery(f"Cách sắp xếp không hợp lệ: '{sort}'. Dùng relevance hoặc date.")
+            raise BadQuery(f"Cách sắp xếp không hợp lệ: {shown(sort)}. Dùng relevance hoặc date.")
         if limit < 0 or offset < 0:
             raise BadQuery("--limit và --offset phải không âm.")
         parsed = P.parse_query(query)
