@@ -128,9 +128,16 @@ def open_index(index_dir: Path):
         )
     version = read_meta(index_dir).get("schema_version")
     if version != SCHEMA_VERSION:
+        # Never read an index of another schema: its fields would be misread, silently.
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            which = f"một phiên bản ttdn-search mới hơn (lược đồ {version}, bản này đọc lược đồ {SCHEMA_VERSION})"
+        elif version is None:
+            which = f"một phiên bản ttdn-search cũ (không có {META_FILE} ghi số lược đồ)"
+        else:
+            which = f"một phiên bản ttdn-search cũ hơn (lược đồ {version}, cần {SCHEMA_VERSION})"
         raise SchemaMismatch(
-            f"Chỉ mục '{index_dir}' được tạo bởi phiên bản khác (lược đồ {version}, cần {SCHEMA_VERSION}). "
-            f"Hãy chạy: ttdn index ĐƯỜNG_DẪN --rebuild --index {index_dir}"
+            f"Chỉ mục '{index_dir}' được tạo bởi {which}. "
+            f"Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {index_dir}"
         )
     for attempt in range(5):
         try:
