@@ -227,3 +227,17 @@ def test_concurrent_run_refused_and_searches_see_committed_batches(tmp_path, cor
         _, err = writer.communicate()
     assert writer.returncode == 0, err
     assert sorted(_ids(index)) == sorted(ids)
+
+
+def test_leftovers_of_a_killed_batch_are_removed(tmp_path):
+    """A half-written segment and an unrenamed table of contents go, even when the next run commits nothing."""
+    from ttdn_search.indexer import build_index
+
+    index = tmp_path / "index"
+    build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
+    before = sorted(p.name for p in index.iterdir())
+    (index / "MAIN_zzzzzzzzzzzzzzzz.seg").write_bytes(b"half a segment")
+    (index / "_MAIN_9.toc.1732480000.5").write_bytes(b"half a table of contents")
+    report = build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
+    assert report.unchanged >= 14 and report.added == 0
+    assert sorted(p.name for p in index.iterdir()) == before

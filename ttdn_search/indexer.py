@@ -441,6 +441,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     finally:
         if writer is not None:
             writer.cancel()
+    if not (report.added or report.updated):
+        _tidy(ix, index_dir)
     generation = ix.latest_generation()
     with ix.searcher() as s:
         report.total = s.doc_count()
@@ -454,6 +456,21 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                 vocab_generation=generation)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _tidy(ix, index_dir: Path) -> None:
+    """Remove what a killed run left in the folder when this run commits nothing (a commit would do it).
+
+    A half-written segment and a table of contents never renamed into place are unreferenced files;
+    readers never open them, and the run lock says no writer is producing them now.
+    """
+    from whoosh.index import clean_files
+
+    with contextlib.suppress(OSError):
+        clean_files(ix.storage, ix.indexname, ix.latest_generation(), ix._segments())
+    for temp in index_dir.glob(f"_{ix.indexname}_*.toc.*"):
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def _writer(ix, lock_error, index_dir: Path):
