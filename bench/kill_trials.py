@@ -11,8 +11,9 @@ TTDN_BATCH_SIZE) and kills its process group with SIGKILL after a random delay. 
 - after a killed `--rebuild`, the index is exactly the previous one or exactly the new one.
 
 A run that finishes before its kill must report success and hold every article; the last run of all
-is left to finish and must hold every article (the next run completes the job). About one trial in
-four is a `--rebuild` of a different subset. Exit status 0 when every check held, 1 otherwise.
+is left to finish and must hold every article (the next run completes the job). One trial in four,
+and any trial whose update would find nothing left to do, is a `--rebuild` from half the articles.
+Exit status 0 when every check held, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -109,10 +110,9 @@ def run_trials(corpus_src: Path, workdir: Path, trials: int = 20, articles: int 
     base = [python, "-m", "ttdn_search", "index", "--index", str(index), "--jobs", "1", "--quiet"]
     out = Outcome()
     committed: set[str] = set()
-    # What the index should hold once a run of the current kind completes.
-    target = set(all_ids)
+    everything, half = set(all_ids), set(sub_ids)
 
-    def check(label: str, rebuild_from: set[str] | None, rebuild_to: set[str] | None) -> set[str] | None:
+    def check(label: str, rebuild_from: set[str] | None) -> set[str] | None:
         try:
             ids = indexed_ids(index)
         except Exception as exc:  # the one thing that must never happen
@@ -126,55 +126,51 @@ def run_trials(corpus_src: Path, workdir: Path, trials: int = 20, articles: int 
         if len(ids) != len(now):
             out.failures.append(f"{label}: {len(ids) - len(now)} ids indexed twice")
         if rebuild_from is not None:
-            if now != rebuild_from and now != rebuild_to:
+            if now != rebuild_from and now != half:
                 out.failures.append(f"{label}: after a killed --rebuild the index is neither the old nor the new one "
-                                    f"({len(now)} articles, old {len(rebuild_from)}, new {len(rebuild_to)})")
+                                    f"({len(now)} articles, old {len(rebuild_from)}, new {len(half)})")
         elif not committed <= now:
             out.failures.append(f"{label}: {len(committed - now)} committed articles lost")
         return now
 
     for t in range(1, trials + 1):
         out.trials += 1
-        rebuild = rebuild_every > 0 and t % rebuild_every == 0
+        # Every rebuild_every-th trial, and whenever an update would find nothing left to do, rebuild from
+        # half the corpus: a completed rebuild gives the updates after it work again.
+        rebuild = rebuild_every > 0 and (t % rebuild_every == 0 or committed == everything)
         delay = rng.uniform(min_delay, max_delay)
         if rebuild:
             out.rebuild_trials += 1
-            new_target = set(sub_ids) if target == set(all_ids) else set(all_ids)
-            src = subset if new_target == set(sub_ids) else corpus
-            before = set(committed)
-            killed, code, err = _run(base + ["--rebuild", str(src)], env, delay)
-            now = check(f"trial {t} (--rebuild, kill at {delay:.2f} s)", before, new_target)
-            if now is not None:
-                if now == new_target:
-                    target = new_target
-                committed = now
-            leftovers = sorted(p.name for p in index.parent.glob(f"{index.name}.building-*"))
+            killed, code, err = _run(base + ["--rebuild", str(subset)], env, delay)
+            now = check(f"trial {t} (--rebuild, kill at {delay:.2f} s)", set(committed))
+            expected = half
         else:
-            killed, code, err = _run(base + [str(corpus if target == set(all_ids) else subset)], env, delay)
-            now = check(f"trial {t} (kill at {delay:.2f} s)", None, None)
-            if now is not None:
-                committed = now
-            leftovers = []
+            killed, code, err = _run(base + [str(corpus)], env, delay)
+            now = check(f"trial {t} (kill at {delay:.2f} s)", None)
+            expected = everything
+        if now is not None:
+            committed = now
+        leftovers = sorted(p.name for p in index.parent.glob(f"{index.name}.building-*"))
         if killed:
             out.killed += 1
         else:
             out.finished += 1
-            if code != 0 or committed != target:
-                out.failures.append(f"trial {t}: a run that finished holds {len(committed)} of {len(target)} "
+            if code != 0 or committed != expected:
+                out.failures.append(f"trial {t}: a run that finished holds {len(committed)} of {len(expected)} "
                                     f"articles (exit {code}): {err.strip()[-300:]}")
         out.log.append(f"trial {t:2d}: {'rebuild ' if rebuild else 'update  '}"
                        f"{'killed at' if killed else 'finished before'} {delay:5.2f} s -> {len(committed)} articles"
                        + (f" (half-built folder left: {leftovers[0]})" if leftovers else ""))
 
     # The next run completes the job, and cleans what killed rebuilds left beside the index.
-    killed, code, err = _run(base + [str(corpus if target == set(all_ids) else subset)], env, None)
-    final = check("final run", None, None)
-    if code != 0 or final != target:
-        out.failures.append(f"final run: exit {code}, {len(final or ())} of {len(target)} articles: {err.strip()[-300:]}")
-    stale = sorted(p.name for p in index.parent.iterdir() if p.name.startswith(f"{index.name}.") )
+    killed, code, err = _run(base + [str(corpus)], env, None)
+    final = check("final run", None)
+    if code != 0 or final != everything:
+        out.failures.append(f"final run: exit {code}, {len(final or ())} of {len(everything)} articles: {err.strip()[-300:]}")
+    stale = sorted(p.name for p in index.parent.iterdir() if p.name.startswith(f"{index.name}."))
     if stale:
         out.failures.append(f"final run left beside the index: {stale}")
-    out.log.append(f"final run: exit {code}, {len(final or ())} articles (expected {len(target)})")
+    out.log.append(f"final run: exit {code}, {len(final or ())} articles (expected {len(everything)})")
     return out
 
 

@@ -90,9 +90,10 @@ def _check_cli(result) -> None:
 
 @FUZZ
 @given(q=queries.filter(lambda s: "\x00" not in s), opts=cli_args, sort=st.sampled_from(["relevance", "date", "bogus"]),
-       limit=st.sampled_from(["0", "3", "-1", "x", "10001"]))
-def test_cli_search_exits_0_or_2_with_a_message(samples_index, q, opts, sort, limit):
-    args = ["search", q, "--index", str(samples_index), "--json", "--sort", sort, "-n", limit]
+       limit=st.sampled_from(["0", "3", "-1", "x", "10001"]),
+       offset=st.sampled_from(["0", "2", "-3", "x", "99999999999999"]))
+def test_cli_search_exits_0_or_2_with_a_message(samples_index, q, opts, sort, limit, offset):
+    args = ["search", q, "--index", str(samples_index), "--json", "--sort", sort, "-n", limit, "--offset", offset]
     for name, value in opts:
         args += [name, value]
     _check_cli(CliRunner().invoke(main, args))
