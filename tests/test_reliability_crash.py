@@ -1,5 +1,6 @@
 """Crash safety and concurrency: SIGKILLed index runs, interrupted rebuilds, two runs at once, reads during writes."""
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -250,3 +251,23 @@ def test_leftovers_of_a_killed_batch_are_removed(tmp_path):
     report = build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
     assert report.unchanged >= 14 and report.added == 0
     assert sorted(p.name for p in index.iterdir()) == before
+
+
+@needs_shared
+def test_killed_parent_does_not_leave_workers_holding_the_lock(tmp_path, corpus):
+    """With --jobs 2 the workers are forked with the lock file open; killing only the parent must free the index."""
+    from ttdn_search.indexer import run_lock
+
+    path, _ = corpus
+    index = tmp_path / "index"
+    cmd = [sys.executable, "-m", "ttdn_search", "index", str(path), "--index", str(index), "--jobs", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, env=_env(TTDN_BATCH_SIZE="10"), start_new_session=True)
+    try:
+        assert _wait_for(lambda: any(index.glob("_MAIN_[1-9]*.toc")), timeout=120), "no batch was committed"
+        os.kill(proc.pid, signal.SIGKILL)  # the parent only: its pool workers live on for a moment
+        proc.wait()
+        with run_lock(index, wait=0):  # at once, while the orphaned workers still run
+            pass
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)

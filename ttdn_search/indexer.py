@@ -268,13 +268,21 @@ def _prepare_safe(article: Article) -> dict | Skipped:
         return Skipped(article.path or article.id, f"lỗi khi phân tích bài '{article.id}': {exc!r}")
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     # A forked worker shares the run lock's open file; were the parent killed, a worker that outlived it
     # would keep the index locked. Closing the worker's copy leaves the parent's lock in force.
     for fd in list(_HELD_LOCKS):
         with contextlib.suppress(OSError):
             os.close(fd)
     _HELD_LOCKS.clear()
+    # On Linux, die with the parent rather than finish a chunk and print a BrokenPipeError traceback.
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped]:
@@ -284,7 +292,7 @@ def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped
         return
     # fork shares the loaded model pages with the workers; spawn would reload everything per worker.
     ctx = mp.get_context("fork")
-    with ctx.Pool(jobs, initializer=_worker_init) as pool:
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         yield from pool.imap(_prepare_safe, articles, chunksize=16)
 
 
