@@ -322,3 +322,24 @@ def test_permission_errors_reported_in_process(tmp_path, monkeypatch):
         f"{tmp_path / 'closed'}: không đọc được thư mục (Permission denied)",
         f"{tmp_path / 'secret.txt'}: không có quyền đọc tệp",
     ]
+
+
+def test_nul_byte_anywhere_is_refused(tmp_path):
+    """Not only in the first 8 KB: a NUL deep in a long file would otherwise reach the index."""
+    from tests.nasty.generate import _page
+    from ttdn_search.ingest import Skipped, read_file
+
+    data = (_page("Nghi Xuân", "dài") * 40).encode("utf-8")
+    assert len(data) > 20_000
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(data[:15_000] + b"\x00" + data[15_000:])
+    (item,) = read_file(path)
+    assert isinstance(item, Skipped) and "byte NUL ở vị trí 15000" in item.reason
+
+
+def test_batch_size_knob(monkeypatch):
+    from ttdn_search.indexer import DEFAULT_BATCH, batch_size_from_env
+
+    for value, expected in (("25", 25), ("0", 1), ("abc", DEFAULT_BATCH), ("", DEFAULT_BATCH)):
+        monkeypatch.setenv("TTDN_BATCH_SIZE", value)
+        assert batch_size_from_env() == expected
