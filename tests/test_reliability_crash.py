@@ -68,7 +68,7 @@ def test_kill_trials_reduced(tmp_path):
                            rebuild_every=4)
     assert not out.failures, "\n".join(out.failures + out.log)
     assert out.trials == 4 and out.rebuild_trials >= 1
-    assert time.time() - t0 < 90
+    assert time.time() - t0 < 120  # about 30 s on two shared cores
 
 
 # ---------------------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ def test_deeply_nested_html_is_linear():
         assert page.lines == ["Nội dung bài viết về thông tin đối ngoại của tỉnh Nghệ An năm 2024."]
         unclosed = html_to_page("<div><span><table>" * n + body)
         assert unclosed.lines[-1].startswith("Nội dung")
-    assert times[1] < 30 * max(times[0], 0.01), times  # ten times the depth, not a hundred times the time
+    assert times[1] < 40 * max(times[0], 0.01), times  # ten times the depth: about ten times the time, not a hundred
 
 
 def _as_nobody_prefix():

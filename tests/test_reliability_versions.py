@@ -69,3 +69,17 @@ def test_rebuild_replaces_an_old_index(tmp_path):
         assert s.document("cu-1") is None
         assert s.search("thông tin đối ngoại").total >= 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index"]
+
+
+def test_index_in_the_current_folder(tmp_path, monkeypatch):
+    """`--index .` has no name of its own: the lock and the rebuild's folders go beside it by its full path."""
+    here = tmp_path / "ix"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    runner = CliRunner()
+    for extra in ([], ["--rebuild"]):
+        result = runner.invoke(main, ["index", str(SAMPLES), "--index", ".", "-j", "1", "-q", *extra])
+        assert result.exit_code == 0, (extra, result.output, result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ix.lock", "ix"]
+    result = runner.invoke(main, ["search", "thông tin đối ngoại", "--index", str(here), "--json"])
+    assert json.loads(result.stdout)["total"] >= 1

@@ -79,7 +79,14 @@ def _write_meta(index_dir: Path, **changes) -> None:
     os.replace(tmp, index_dir / META_FILE)
 
 
+def _named(index_dir: Path) -> Path:
+    """The folder with a name of its own ('.' and '..' have none), for the files kept beside it."""
+    index_dir = Path(index_dir)
+    return index_dir if index_dir.name not in ("", ".", "..") else Path(os.path.abspath(index_dir))
+
+
 def _old_dir(index_dir: Path) -> Path:
+    index_dir = _named(index_dir)
     return index_dir.with_name(index_dir.name + ".old")
 
 
@@ -94,7 +101,8 @@ def _recover_swap(index_dir: Path) -> None:
         else:
             shutil.rmtree(old, ignore_errors=True)
     # A rebuild killed before its swap leaves its half-built folder; the run lock says none is running.
-    for stale in index_dir.parent.glob(f"{index_dir.name}.building-*"):
+    named = _named(index_dir)
+    for stale in named.parent.glob(f"{named.name}.building-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -156,6 +164,7 @@ _HELD_LOCKS: set[int] = set()
 
 
 def lock_path(index_dir: Path) -> Path:
+    index_dir = _named(index_dir)
     return index_dir.with_name(f".{index_dir.name}.lock")
 
 
@@ -360,10 +369,17 @@ def build_index(
     with run_lock(index_dir, lock_wait):
         _recover_swap(index_dir)
         if rebuild:
-            target = index_dir.with_name(f"{index_dir.name}.building-{os.getpid()}")
+            named = _named(index_dir)
+            target = named.with_name(f"{named.name}.building-{os.getpid()}")
             shutil.rmtree(target, ignore_errors=True)
             report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
-            _swap(target, index_dir)
+            try:
+                _swap(target, named)
+            except OSError as exc:  # e.g. the folder is busy as a mount point
+                raise TtdnError(
+                    f"Không thay được chỉ mục '{index_dir}' bằng bản vừa xây ({exc.strerror}); "
+                    f"bản mới nằm ở '{target}', bản cũ vẫn giữ nguyên."
+                ) from exc
             return report
         return _build_into(paths, index_dir, False, jobs, batch_size, progress, on_skip)
 
