@@ -22,7 +22,8 @@ def _echo_json(obj, nl: bool = False) -> None:
 
 
 def _fail(msg: str, code: int = 1):
-    click.echo(f"Lỗi: {msg}", err=True)
+    # One line, whatever the message quotes back from the user's input.
+    click.echo("Lỗi: " + " ".join(str(msg).split("\n")), err=True)
     sys.exit(code)
 
 

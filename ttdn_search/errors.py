@@ -27,3 +27,11 @@ class BadQuery(TtdnError):
 
 class BadInput(TtdnError):
     """An input file or record that cannot be read."""
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A user's value quoted for a one-line message: control characters escaped, a long value cut short."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return f"'{text}'"

@@ -29,6 +29,8 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.skip_depth = 0
         self.stack: list[str] = []
+        # How many of each tag are open: an end tag checks it in O(1), so 50,000 nested <div>s stay linear.
+        self.open_count: dict[str, int] = {}
         self.blocks: list[tuple[str, int]] = []  # (text, chars inside links)
         self.buf: list[str] = []
         self.link_chars = 0
@@ -63,6 +65,7 @@ class _Extractor(HTMLParser):
                 self._flush()
             return
         self.stack.append(tag)
+        self.open_count[tag] = self.open_count.get(tag, 0) + 1
         if tag in _SKIP or self.skip_depth:
             self.skip_depth += 1
             return
@@ -79,10 +82,11 @@ class _Extractor(HTMLParser):
         if tag in _VOID:
             return
         # Tolerate unbalanced markup: pop to the matching tag if it is open.
-        if tag not in self.stack:
+        if not self.open_count.get(tag):
             return
         while self.stack:
             top = self.stack.pop()
+            self.open_count[top] -= 1
             if self.skip_depth:
                 self.skip_depth -= 1
             elif top == "a":

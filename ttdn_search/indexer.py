@@ -1,13 +1,17 @@
 """Build and update the index: ingest, tag and segment in worker processes; one writer commits in batches.
 
 Crash safety: Whoosh writes a new segment and then its table of contents, so a commit is all or nothing.
-Articles are committed every `batch_size` documents; a run that is killed loses at most the current batch,
-and the next run skips what was committed (content hash) and completes the job. `--rebuild` builds a new
-index beside the old one and swaps it in only when complete.
+Articles are committed every `batch_size` documents (env `TTDN_BATCH_SIZE`, default 2000); a run that is
+killed loses at most the current batch, and the next run skips what was committed (content hash) and
+completes the job. `--rebuild` builds a new index beside the old one and swaps it in only when complete.
+One run at a time: every run holds a lock on `.NAME.lock` beside the index folder NAME (see `run_lock`);
+readers take no lock.
+See docs/reliability.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -22,6 +26,8 @@ from ttdn_search.ingest import Article, Skipped, iter_articles
 
 META_FILE = "ttdn.json"
 DEFAULT_BATCH = 2000
+# Seconds a second index run waits for the first one before it refuses (env TTDN_LOCK_WAIT).
+DEFAULT_LOCK_WAIT = 5.0
 
 
 @dataclass
@@ -73,11 +79,48 @@ def _write_meta(index_dir: Path, **changes) -> None:
     os.replace(tmp, index_dir / META_FILE)
 
 
+def _named(index_dir: Path) -> Path:
+    """The folder with a name of its own ('.' and '..' have none), for the files kept beside it."""
+    index_dir = Path(index_dir)
+    return index_dir if index_dir.name not in ("", ".", "..") else Path(os.path.abspath(index_dir))
+
+
+def _old_dir(index_dir: Path) -> Path:
+    index_dir = _named(index_dir)
+    return index_dir.with_name(index_dir.name + ".old")
+
+
 def _recover_swap(index_dir: Path) -> None:
-    """Finish a rebuild swap that a crash interrupted between its two renames."""
-    old = index_dir.with_name(index_dir.name + ".old")
-    if not index_dir.exists() and old.exists():
-        os.replace(old, index_dir)
+    """Finish or undo what a crashed run left beside the index; only called under the run lock."""
+    old = _old_dir(index_dir)
+    if old.exists():
+        if _has_index(old) and not _has_index(index_dir):
+            # Killed between the two renames of a swap: the previous index comes back.
+            shutil.rmtree(index_dir, ignore_errors=True)
+            os.replace(old, index_dir)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    # A rebuild killed before its swap leaves its half-built folder; the run lock says none is running.
+    named = _named(index_dir)
+    for stale in named.parent.glob(f"{named.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _has_index(folder: Path) -> bool:
+    from whoosh import index as windex
+
+    try:
+        return folder.is_dir() and windex.exists_in(str(folder))
+    except OSError:
+        return False
+
+
+def readable_dir(index_dir: Path) -> Path:
+    """The folder to read: the index, or during a rebuild's swap (a few microseconds) the previous one."""
+    index_dir = Path(index_dir)
+    if not _has_index(index_dir) and _has_index(_old_dir(index_dir)):
+        return _old_dir(index_dir)
+    return index_dir
 
 
 def open_index(index_dir: Path):
@@ -86,22 +129,104 @@ def open_index(index_dir: Path):
 
     from ttdn_search.schema import SCHEMA_VERSION
 
-    index_dir = Path(index_dir)
-    _recover_swap(index_dir)
-    if not index_dir.is_dir() or not windex.exists_in(str(index_dir)):
+    index_dir = readable_dir(Path(index_dir))
+    if not _has_index(index_dir):
         raise IndexMissing(
             f"Không tìm thấy chỉ mục tại '{index_dir}'. Hãy tạo bằng: ttdn index ĐƯỜNG_DẪN --index {index_dir}"
         )
     version = read_meta(index_dir).get("schema_version")
     if version != SCHEMA_VERSION:
+        # Never read an index of another schema: its fields would be misread, silently.
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            which = f"một phiên bản ttdn-search mới hơn (lược đồ {version}, bản này đọc lược đồ {SCHEMA_VERSION})"
+        elif version is None:
+            which = f"một phiên bản ttdn-search cũ (không có {META_FILE} ghi số lược đồ)"
+        else:
+            which = f"một phiên bản ttdn-search cũ hơn (lược đồ {version}, cần {SCHEMA_VERSION})"
         raise SchemaMismatch(
-            f"Chỉ mục '{index_dir}' được tạo bởi phiên bản khác (lược đồ {version}, cần {SCHEMA_VERSION}). "
-            f"Hãy chạy: ttdn index ĐƯỜNG_DẪN --rebuild --index {index_dir}"
+            f"Chỉ mục '{index_dir}' được tạo bởi {which}. "
+            f"Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {index_dir}"
         )
-    try:
-        return windex.open_dir(str(index_dir))
-    except Exception as exc:  # whoosh raises many types for a damaged index
-        raise TtdnError(f"Không mở được chỉ mục '{index_dir}': {exc}. Hãy chạy lại với --rebuild.") from exc
+    for attempt in range(5):
+        try:
+            return windex.open_dir(str(index_dir))
+        except OSError:
+            # A concurrent commit deleted the table of contents we were about to read: read the new one.
+            if attempt == 4:
+                raise
+            time.sleep(0.05)
+        except Exception as exc:  # whoosh raises many types for a damaged index
+            raise TtdnError(f"Không mở được chỉ mục '{index_dir}': {exc}. Hãy chạy lại với --rebuild.") from exc
+
+
+# File descriptors of run locks held by this process; forked workers close their copies (see _worker_init).
+_HELD_LOCKS: set[int] = set()
+
+
+def lock_path(index_dir: Path) -> Path:
+    index_dir = _named(index_dir)
+    return index_dir.with_name(f".{index_dir.name}.lock")
+
+
+class run_lock:
+    """Exclusive right to write an index folder, held for a whole `ttdn index` run (rebuild included).
+
+    An advisory lock (flock) on `.NAME.lock` beside the folder, not inside it, because a rebuild swaps the
+    folder. The kernel drops the lock when the process dies, so a killed run never leaves a stale lock.
+    """
+
+    def __init__(self, index_dir: Path, wait: float | None = None):
+        self.index_dir = Path(index_dir)
+        if wait is None:
+            wait = float(os.environ.get("TTDN_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+        self.wait = wait
+        self.fd: int | None = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): Whoosh's own writer lock still serialises commits
+            return self
+        deadline = time.monotonic() + self.wait
+        while True:
+            self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+            path = lock_path(self.index_dir)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"Chỉ mục '{self.index_dir}' đang được một lần chạy 'ttdn index' khác ghi{self._holder(path)}. "
+                        "Hãy đợi lần chạy đó xong rồi thử lại."
+                    ) from None
+                time.sleep(0.1)
+                continue
+            try:
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except OSError:
+                same = False
+            if not same:  # someone removed the lock file while we waited
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            self.fd = fd
+            _HELD_LOCKS.add(fd)
+            return self
+
+    @staticmethod
+    def _holder(path: Path) -> str:
+        with contextlib.suppress(OSError, ValueError):
+            return f" (tiến trình {int(path.read_text().strip())})"
+        return ""
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            _HELD_LOCKS.discard(self.fd)
+            os.close(self.fd)
+            self.fd = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,6 +277,23 @@ def _prepare_safe(article: Article) -> dict | Skipped:
         return Skipped(article.path or article.id, f"lỗi khi phân tích bài '{article.id}': {exc!r}")
 
 
+def _worker_init(parent: int) -> None:
+    # A forked worker shares the run lock's open file; were the parent killed, a worker that outlived it
+    # would keep the index locked. Closing the worker's copy leaves the parent's lock in force.
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+    # On Linux, die with the parent rather than finish a chunk and print a BrokenPipeError traceback.
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped]:
     if jobs <= 1:
         for a in articles:
@@ -159,7 +301,7 @@ def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped
         return
     # fork shares the loaded model pages with the workers; spawn would reload everything per worker.
     ctx = mp.get_context("fork")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         yield from pool.imap(_prepare_safe, articles, chunksize=16)
 
 
@@ -194,9 +336,18 @@ def _create(index_dir: Path):
     from ttdn_search.schema import build_schema
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = windex.create_in(str(index_dir), build_schema())
+    # Metadata first: a run killed between the two leaves a folder the next run simply creates again,
+    # never an index without its schema version (which would read as "written by another version").
     _write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=0)
-    return ix
+    return windex.create_in(str(index_dir), build_schema())
+
+
+def batch_size_from_env() -> int:
+    """Documents per commit: TTDN_BATCH_SIZE (a developer knob; tests use small batches), else 2000."""
+    try:
+        return max(1, int(os.environ.get("TTDN_BATCH_SIZE") or DEFAULT_BATCH))
+    except ValueError:
+        return DEFAULT_BATCH
 
 
 def build_index(
@@ -204,30 +355,45 @@ def build_index(
     index_dir: str | os.PathLike | None = None,
     rebuild: bool = False,
     jobs: int | None = None,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    lock_wait: float | None = None,
 ) -> IndexReport:
-    """Index every article under paths into index_dir, updating articles already there."""
+    """Index every article under paths into index_dir, updating articles already there.
+
+    Raises IndexLocked when another run holds the index for longer than lock_wait seconds.
+    """
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-    _recover_swap(index_dir)
-    if rebuild:
-        target = index_dir.with_name(f"{index_dir.name}.building-{os.getpid()}")
-        shutil.rmtree(target, ignore_errors=True)
-        report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
-        _swap(target, index_dir)
-        return report
-    return _build_into(paths, index_dir, False, jobs, batch_size, progress, on_skip)
+    batch_size = batch_size or batch_size_from_env()
+    with run_lock(index_dir, lock_wait):
+        _recover_swap(index_dir)
+        if rebuild:
+            named = _named(index_dir)
+            target = named.with_name(f"{named.name}.building-{os.getpid()}")
+            shutil.rmtree(target, ignore_errors=True)
+            report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
+            try:
+                _swap(target, named)
+            except OSError as exc:  # e.g. the folder is busy as a mount point
+                raise TtdnError(
+                    f"Không thay được chỉ mục '{index_dir}' bằng bản vừa xây ({exc.strerror}); "
+                    f"bản mới nằm ở '{target}', bản cũ vẫn giữ nguyên."
+                ) from exc
+            return report
+        return _build_into(paths, index_dir, False, jobs, batch_size, progress, on_skip)
 
 
 def _swap(new: Path, index_dir: Path) -> None:
-    old = index_dir.with_name(index_dir.name + ".old")
+    old = _old_dir(index_dir)
     shutil.rmtree(old, ignore_errors=True)
     # The folder may carry a README of its own (the repository's index/ does); it survives a rebuild.
     if (index_dir / "README.md").is_file():
         shutil.copy2(index_dir / "README.md", new / "README.md")
     if index_dir.exists():
         os.replace(index_dir, old)
+    # Between these two renames readers fall back to the .old folder (readable_dir) and a killed run
+    # is undone by the next one (_recover_swap).
     os.replace(new, index_dir)
     shutil.rmtree(old, ignore_errors=True)
 
@@ -255,7 +421,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                     on_skip(item)
                 continue
             if item.id in seen:
-                sk = Skipped(item.path or item.id, f"trùng id '{item.id}' với một bài trước trong lần chạy này; giữ bài đầu")
+                sk = Skipped(item.path or item.id, f"trùng id '{item.id}' với một bài trước trong lần chạy này; giữ bài đầu",
+                             item.line)
                 report.skipped.append(sk)
                 if on_skip:
                     on_skip(sk)
@@ -298,15 +465,36 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     finally:
         if writer is not None:
             writer.cancel()
+    if not (report.added or report.updated):
+        _tidy(ix, index_dir)
+    generation = ix.latest_generation()
     with ix.searcher() as s:
         report.total = s.doc_count()
-        if report.added or report.updated or not (index_dir / "vocab.json").exists():
+        # The vocabulary follows the committed generation, so a run killed after a commit and before this
+        # point gets its vocabulary from the next run even when that run finds nothing to change.
+        if read_meta(index_dir).get("vocab_generation") != generation or not (index_dir / "vocab.json").exists():
             from ttdn_search.suggest import write_vocab
 
             write_vocab(index_dir, s.reader())
-    _write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total)
+    _write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total,
+                vocab_generation=generation)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _tidy(ix, index_dir: Path) -> None:
+    """Remove what a killed run left in the folder when this run commits nothing (a commit would do it).
+
+    A half-written segment and a table of contents never renamed into place are unreferenced files;
+    readers never open them, and the run lock says no writer is producing them now.
+    """
+    from whoosh.index import clean_files
+
+    with contextlib.suppress(OSError):
+        clean_files(ix.storage, ix.indexname, ix.latest_generation(), ix._segments())
+    for temp in index_dir.glob(f"_{ix.indexname}_*.toc.*"):
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def _writer(ix, lock_error, index_dir: Path):

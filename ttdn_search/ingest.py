@@ -21,7 +21,13 @@ from ttdn_search.normalize import has_diacritics, normalize
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# A page file (.txt, .html) bigger than this is not one article: it is skipped without being read.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+# One JSONL line longer than this is skipped without being held in memory whole.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+# Article text longer than this (after cleaning) is skipped: no news article comes near it (the longest of
+# the 20,098 in ../shared has 21,000 characters) and segmenting a million characters takes ~20 s.
+MAX_ARTICLE_CHARS = 1_000_000
 
 
 @dataclass
@@ -37,6 +43,8 @@ class Article:
     path: str | None = None
     # Lines removed as boilerplate (banners, bylines, counters); taggers may read them, nothing indexes them.
     meta_lines: list[str] = field(default_factory=list)
+    # The JSONL line the article came from, for messages about it.
+    line: int | None = None
     # Every text field went through normalize() in clean_page: consumers need not do it again.
     normalized: ClassVar[bool] = True
 
@@ -244,8 +252,9 @@ def decode_bytes(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise _Unreadable("UTF-16 hỏng, không đọc được") from exc
-    if b"\x00" in data[:8192]:
-        raise _Unreadable("không phải tệp văn bản (có byte NUL)")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _Unreadable(f"không phải tệp văn bản (có byte NUL ở vị trí {nul})")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -253,7 +262,9 @@ def decode_bytes(data: bytes) -> str:
 
         text = decode_legacy(data)
         if text is None:
-            raise _Unreadable(f"không phải UTF-8 (byte lỗi ở vị trí {exc.start})") from exc
+            raise _Unreadable(
+                f"không phải UTF-8 (byte lỗi ở vị trí {exc.start}), cũng không đọc được như Windows-1258 hay TCVN3"
+            ) from exc
         return text
 
 
@@ -275,15 +286,26 @@ def _file_id(path: Path, root: Path | None) -> str:
     return name
 
 
+_TOO_LONG = f"bài quá dài (hơn {MAX_ARTICLE_CHARS:,} ký tự), không phải một bài báo".replace(",", ".")
+
+
+def _too_long(body: list[str]) -> bool:
+    return sum(len(ln) + 1 for ln in body) > MAX_ARTICLE_CHARS
+
+
 def _read_text_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
     data = path.read_bytes()
     if not data.strip():
         yield Skipped(str(path), "tệp rỗng")
         return
     text = decode_bytes(data)
+    del data
     page = clean_page(text)
     if not page.body and not page.title:
         yield Skipped(str(path), "không có nội dung bài viết")
+        return
+    if _too_long(page.body):
+        yield Skipped(str(path), _TOO_LONG)
         return
     yield Article(
         id=_file_id(path, root),
@@ -302,10 +324,14 @@ def _read_html_file(path: Path, root: Path | None) -> Iterator[Article | Skipped
         yield Skipped(str(path), "tệp rỗng")
         return
     text = decode_bytes(data)
+    del data
     page = html_to_page(text)
     clean = clean_page("\n".join(page.lines), title=page.title)
     if not clean.body:
         yield Skipped(str(path), "không tìm thấy nội dung bài viết trong HTML")
+        return
+    if _too_long(clean.body):
+        yield Skipped(str(path), _TOO_LONG)
         return
     yield Article(
         id=_file_id(path, root),
@@ -337,6 +363,8 @@ def article_from_record(rec: dict, default_id: str, path: str | None = None) -> 
         raise ValueError("thiếu trường 'text' hoặc 'text' không phải chuỗi")
     if not text.strip():
         raise ValueError("trường 'text' rỗng")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ValueError(_TOO_LONG)
     title = rec.get("title")
     title = title if isinstance(title, str) and title.strip() else None
     page = clean_page(text, title=title)
@@ -356,11 +384,28 @@ def article_from_record(rec: dict, default_id: str, path: str | None = None) -> 
     )
 
 
+def _bounded_lines(fh) -> Iterator[bytes | None]:
+    """Lines of a binary file; None in place of a line longer than MAX_RECORD_BYTES, which is never held whole."""
+    while True:
+        raw = fh.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # drain the rest of the line in bounded pieces
+                raw = fh.readline(1024 * 1024)
+            yield None
+        else:
+            yield raw
+
+
 def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     stem = _file_id(path, root).rsplit(".", 1)[0]
     with opener(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
+        for lineno, raw in enumerate(_bounded_lines(fh), 1):
+            if raw is None:
+                yield Skipped(str(path), f"dòng quá dài (hơn {MAX_RECORD_BYTES // (1024 * 1024)} MB)", lineno)
+                continue
             if not raw.strip():
                 continue
             try:
@@ -372,7 +417,9 @@ def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
                 yield Skipped(str(path), f"JSON hỏng ({exc.msg})", lineno)
                 continue
             try:
-                yield article_from_record(rec, f"{stem}:{lineno}", str(path))
+                article = article_from_record(rec, f"{stem}:{lineno}", str(path))
+                article.line = lineno
+                yield article
             except ValueError as exc:
                 yield Skipped(str(path), str(exc), lineno)
 

@@ -103,10 +103,16 @@ def _lex(q: str) -> list[tuple[str, str]]:
     return out
 
 
+# Brackets and NOTs nested deeper than this are read as plain grouping: no one means 1,000 "(" and the
+# recursive descent would run out of stack.
+MAX_DEPTH = 32
+
+
 class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]):
         self.toks = tokens
         self.i = 0
+        self.depth = 0
         self.filters: dict[str, list[str]] = {}
 
     def peek(self) -> str | None:
@@ -157,6 +163,8 @@ class _Parser:
 
     def unary(self):
         kind = self.peek()
+        if kind is None:  # an operator at the very end: "thông tin NOT"
+            return None
         if kind == "not":
             self.i += 1
             if self.peek() == "word":
@@ -166,11 +174,19 @@ class _Parser:
                     words.append(self.toks[self.i][1])
                     self.i += 1
                 return Not(Text(" ".join(words)))
+            if self.depth >= MAX_DEPTH:
+                return None
+            self.depth += 1
             inner = self.unary()
+            self.depth -= 1
             return Not(inner) if inner is not None else None
         if kind == "(":
             self.i += 1
+            if self.depth >= MAX_DEPTH:
+                return None
+            self.depth += 1
             node = self.or_expr()
+            self.depth -= 1
             if self.peek() == ")":
                 self.i += 1
             return node

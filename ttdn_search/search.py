@@ -14,7 +14,7 @@ from whoosh import query as Q
 
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.errors import BadQuery
+from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
 from ttdn_search.indexer import default_index_dir, open_index, read_meta
@@ -145,7 +145,7 @@ _DATE = re.compile(r"^\s*((?:19|20)\d{2})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 def parse_years(value: str) -> list[str]:
     m = _YEAR_RANGE.match(value)
     if not m:
-        raise BadQuery(f"Năm không hợp lệ: '{value}'. Dùng dạng 2020 hoặc 2019-2021.")
+        raise BadQuery(f"Năm không hợp lệ: {shown(value)}. Dùng dạng 2020 hoặc 2019-2021.")
     lo = int(m.group(1))
     hi = int(m.group(2) or lo)
     if hi < lo:
@@ -156,16 +156,16 @@ def parse_years(value: str) -> list[str]:
 def parse_date(value: str, end: bool = False) -> str:
     m = _DATE.match(value)
     if not m:
-        raise BadQuery(f"Ngày không hợp lệ: '{value}'. Dùng dạng 2024-01-31, 2024-01 hoặc 2024.")
+        raise BadQuery(f"Ngày không hợp lệ: {shown(value)}. Dùng dạng 2024-01-31, 2024-01 hoặc 2024.")
     y, mo, d = m.group(1), m.group(2), m.group(3)
     if mo is None:
         return f"{y}-12-31" if end else f"{y}-01-01"
     if not 1 <= int(mo) <= 12:
-        raise BadQuery(f"Tháng không hợp lệ trong '{value}'.")
+        raise BadQuery(f"Tháng không hợp lệ trong {shown(value)}.")
     if d is None:
         return f"{y}-{int(mo):02d}-31" if end else f"{y}-{int(mo):02d}-01"
     if not 1 <= int(d) <= 31:
-        raise BadQuery(f"Ngày không hợp lệ trong '{value}'.")
+        raise BadQuery(f"Ngày không hợp lệ trong {shown(value)}.")
     return f"{y}-{int(mo):02d}-{int(d):02d}"
 
 
@@ -175,7 +175,7 @@ def resolve_province(name: str) -> list[tuple[str, str]]:
 
     prov = lookup(name)
     if prov is None:
-        raise BadQuery(f"Không biết tỉnh/thành '{name}'. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
+        raise BadQuery(f"Không biết tỉnh/thành {shown(name)}. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
     canonical = prov if isinstance(prov, str) else prov.name
     pairs = [("province", canonical)]
     # A post-2025 unit also finds the articles of the old units merged into it.
@@ -191,7 +191,7 @@ def resolve_directives(value: str, known=()) -> list[str]:
     ids = resolve_query(value, known)
     if not ids:
         raise BadQuery(
-            f"Không nhận ra số hiệu văn bản '{value}'. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
+            f"Không nhận ra số hiệu văn bản {shown(value)}. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
         )
     return ids
 
@@ -202,7 +202,7 @@ def _kind_values(value: str) -> list[str]:
     found = [k for k in vocabulary() if fold(k) == fold(value.strip())]
     if not found:
         known = ", ".join(vocabulary())
-        raise BadQuery(f"Không biết loại bài '{value}'. Các loại: {known}.")
+        raise BadQuery(f"Không biết loại bài {shown(value)}. Các loại: {known}.")
     return found
 
 
@@ -225,7 +225,7 @@ def filter_query(f: Filters, known_directives=()) -> Q.Query | None:
         any_of([("kind", k) for v in f.kind for k in _kind_values(v)])
     for name, values in f.exact.items():
         if name not in FACET_NAMES:
-            raise BadQuery(f"Không có nhóm lọc '{name}'.")
+            raise BadQuery(f"Không có nhóm lọc {shown(name)}.")
         if values:
             any_of([(name, v) for v in values])
     if f.date_from or f.date_to:
@@ -388,8 +388,17 @@ class Searcher:
 
     def __init__(self, index_dir: str | Path | None = None):
         self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-        self.ix = open_index(self.index_dir)
-        self._searcher = self.ix.searcher()
+        for attempt in range(5):
+            self.ix = open_index(self.index_dir)
+            try:
+                self._searcher = self.ix.searcher()
+                break
+            except OSError:
+                # An index run committing right now merged away a segment between reading the table of
+                # contents and opening it: the next table of contents names the merged one.
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
         self._suggester = None
 
     def close(self) -> None:
@@ -426,7 +435,7 @@ class Searcher:
         t0 = time.perf_counter()
         query = query or ""
         if sort not in ("relevance", "date"):
-            raise BadQuery(f"Cách sắp xếp không hợp lệ: '{sort}'. Dùng relevance hoặc date.")
+            raise BadQuery(f"Cách sắp xếp không hợp lệ: {shown(sort)}. Dùng relevance hoặc date.")
         if limit < 0 or offset < 0:
             raise BadQuery("--limit và --offset phải không âm.")
         parsed = P.parse_query(query)
@@ -508,9 +517,10 @@ class Searcher:
 
     def _facets(self, docnums, facet_limit) -> dict[str, list[FacetCount]]:
         reader = self._searcher.reader()
-        col = reader.column_reader("facets")
         counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
-        for d in docnums:
+        # An index with no committed segment yet (a first run killed before its first batch) has no column.
+        col = reader.column_reader("facets") if docnums and reader.has_column("facets") else None
+        for d in docnums if col is not None else ():
             raw = col[d]
             if not raw:
                 continue
