@@ -134,7 +134,7 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
     elif not quiet:
         click.echo(
             f"Xong: thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
-            f"bỏ qua {len(report.skipped)}; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
+            f"trùng lặp {report.duplicates}, bỏ qua {len(report.skipped)}; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
         )
     if report.skipped:
         sys.exit(1)

@@ -9,7 +9,7 @@ from whoosh.columns import VarBytesColumn
 from ttdn_search.analysis import word_analyzer
 
 # Bump when the schema or the analysis changes in a way that old indexes cannot serve.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Facet fields: exact values, FACET_SEPARATOR between several.
 FACET_FIELDS = ("province", "province_new", "year", "directive", "kind")
@@ -42,8 +42,10 @@ def build_schema() -> fields.Schema:
         body_words=fields.TEXT(analyzer=word_analyzer(), phrase=False),
         title_syl=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
         body_syl=fields.TEXT(analyzer=word_analyzer(), phrase=True),
-        title_fold=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
-        body_fold=fields.TEXT(analyzer=word_analyzer(), phrase=True),
+        # The folded view of title and body together decides what matches (one term per query syllable,
+        # not a union of two); both folded views are stored so the re-ranker reads them without analysis.
+        title_fold=fields.TEXT(analyzer=word_analyzer(), phrase=True, stored=True, field_boost=2.0),
+        all_fold=fields.TEXT(analyzer=word_analyzer(), phrase=True, stored=True),
         # Facets and filters.
         province=_facet(),
         province_new=_facet(),

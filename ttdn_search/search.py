@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -20,13 +20,13 @@ from ttdn_search.highlight import Matcher, snippet
 from ttdn_search.indexer import default_index_dir, open_index, read_meta
 from ttdn_search.normalize import fold, has_diacritics, normalize
 
-# Ranking weights. The folded view decides what matches; the other views add evidence on top.
-W_FOLD = 1.0
+# Ranking weights. The folded view decides what matches; the exact view and the word view add to the
+# BM25F score; phrase evidence is added by the re-ranker, relative to the best BM25F score.
 W_EXACT = 0.6
 W_WORDS = 0.5
-W_PHRASE_TITLE = 3.0
-W_PHRASE_BODY = 2.0
-W_NEAR_BODY = 1.0
+W_PHRASE_TITLE = 1.0
+W_PHRASE_BODY = 1.0
+RERANK_DEPTH = 50
 
 
 @dataclass
@@ -239,14 +239,22 @@ def filter_query(f: Filters, known_directives=()) -> Q.Query | None:
 
 # ---------------------------------------------------------------------------------------------
 # Text -> Whoosh queries
+#
+# Ranking runs in two stages. Whoosh matches and scores with BM25F over the three views: every query
+# syllable must occur in the folded view, and the same clause also scores the exact-diacritic syllable
+# and the word the syllable starts, so exact spellings and whole words rank higher. The best
+# candidates are then re-ranked in Python by how much of the query they hold as a phrase, in the
+# title and in the body (see `_rerank`). Phrase and proximity evidence computed over every match
+# by Whoosh costs seconds on common syllables; over a few dozen candidates it costs milliseconds.
 
 
 @dataclass
-class _Built:
-    query: Q.Query | None
-    exact: set[str] = field(default_factory=set)
-    folded: set[str] = field(default_factory=set)
-    relaxed: Q.Query | None = None
+class _Run:
+    """One run of query words, as the re-ranker sees it."""
+
+    keys: list[str]
+    folded: list[str]
+    accented: bool
 
 
 class _QueryBuilder:
@@ -256,6 +264,7 @@ class _QueryBuilder:
         self.exact: set[str] = set()
         self.folded: set[str] = set()
         self.relaxed: list[Q.Query] = []
+        self.runs: list[_Run] = []
 
     def build(self, node) -> Q.Query | None:
         if node is None:
@@ -281,22 +290,22 @@ class _QueryBuilder:
             return Q.AndNot(Q.Every(), inner) if inner is not None else None
         return None
 
-    def _segment_words(self, keys: list[str]) -> list[str]:
-        """Words of the query by the index's own vocabulary: longest known compound first, no pyvi."""
-        words: list[str] = []
+    def _word_starts(self, keys: list[str]) -> dict[int, str]:
+        """Words of the query by the index's own vocabulary (longest known compound first, no pyvi),
+        keyed by the position of their first syllable."""
+        starts: dict[int, str] = {}
         i = 0
         while i < len(keys):
             for n in (4, 3, 2):
                 if i + n <= len(keys):
                     cand = "_".join(keys[i : i + n])
                     if self.reader.doc_frequency("body_words", cand) or self.reader.doc_frequency("title_words", cand):
-                        words.append(cand)
+                        starts[i] = cand
                         i += n
                         break
             else:
-                words.append(keys[i])
                 i += 1
-        return words
+        return starts
 
     def text(self, text: str, phrase: bool) -> Q.Query | None:
         toks = [(kind, key) for kind, key, _, _ in iter_tokens(normalize(text))]
@@ -308,37 +317,68 @@ class _QueryBuilder:
         self.folded.update(fkeys)
         if accented:
             self.exact.update(keys)
-
-        def fold_clause(fk: str) -> Q.Query:
-            return Q.Or([Q.Term("title_fold", fk), Q.Term("body_fold", fk)])
+        self.runs.append(_Run(keys, fkeys, accented))
 
         if phrase and len(fkeys) > 1:
-            field_pair = ("title_syl", "body_syl") if accented else ("title_fold", "body_fold")
+            pair = ("title_syl", "body_syl") if accented else ("title_fold", "all_fold")
             words = keys if accented else fkeys
-            required: Q.Query = Q.Or([Q.Phrase(field_pair[0], words, slop=1), Q.Phrase(field_pair[1], words, slop=1)])
-        else:
-            uniq = list(dict.fromkeys(fkeys))
-            required = Q.And([fold_clause(fk) for fk in uniq]) if len(uniq) > 1 else fold_clause(uniq[0])
-            self.relaxed.append(Q.Or([fold_clause(fk) for fk in uniq]))
+            return Q.Or([Q.Phrase(pair[0], words, slop=1), Q.Phrase(pair[1], words, slop=1)])
 
-        optional: list[Q.Query] = []
-        if accented:
-            optional.append(Q.Or([Q.Or([Q.Term("title_syl", k), Q.Term("body_syl", k)]) for k in dict.fromkeys(keys)],
-                                 boost=W_EXACT))
-            words = self._segment_words(keys)
-            word_terms = [w for w in words if "_" in w]
-            if word_terms:
-                optional.append(Q.Or([Q.Or([Q.Term("title_words", w), Q.Term("body_words", w)]) for w in word_terms],
-                                     boost=W_WORDS))
-        if len(fkeys) > 1:
-            optional.append(Q.Phrase("title_fold", fkeys, slop=1, boost=W_PHRASE_TITLE))
-            optional.append(Q.Phrase("body_fold", fkeys, slop=1, boost=W_PHRASE_BODY))
-            if len(fkeys) <= 12:
-                # Proximity: the words close together, a few others allowed between them.
-                optional.append(Q.Phrase("body_fold", fkeys, slop=4, boost=W_NEAR_BODY))
-        if not optional:
-            return required
-        return Q.AndMaybe(required, Q.Or(optional))
+        words = self._word_starts(keys) if accented else {}
+        clauses, seen = [], set()
+        for i, (k, fk) in enumerate(zip(keys, fkeys)):
+            if fk in seen:
+                continue
+            seen.add(fk)
+            terms = [Q.Term("all_fold", fk)]
+            if accented:
+                terms.append(Q.Term("body_syl", k, boost=W_EXACT))
+            if i in words:
+                terms.append(Q.Term("body_words", words[i], boost=W_WORDS))
+            clauses.append(Q.Or(terms) if len(terms) > 1 else terms[0])
+        self.relaxed.append(Q.Or(clauses) if len(clauses) > 1 else clauses[0])
+        return Q.And(clauses) if len(clauses) > 1 else clauses[0]
+
+
+def _longest_run(doc: list[str], query: list[str]) -> int:
+    """Length of the longest run of consecutive query tokens found consecutively in doc."""
+    if not doc or not query:
+        return 0
+    positions: dict[str, list[int]] = {}
+    for i, t in enumerate(doc):
+        positions.setdefault(t, []).append(i)
+    best = 0
+    for qi in range(len(query)):
+        if len(query) - qi <= best:
+            break
+        for start in positions.get(query[qi], ()):
+            n = 1
+            while qi + n < len(query) and start + n < len(doc) and doc[start + n] == query[qi + n]:
+                n += 1
+            best = max(best, n)
+    return best
+
+
+def _rerank(candidates, runs: list[_Run], stored) -> list[tuple[float, int]]:
+    """Add phrase evidence to the BM25F scores of the best candidates; return (score, docnum), best first."""
+    if not candidates or not any(len(r.folded) > 1 for r in runs):
+        return candidates
+    top = max(sc for sc, _ in candidates) or 1.0
+    out = []
+    for score, docnum in candidates:
+        st = stored(docnum)
+        title = (st.get("title_fold") or "").split()
+        body = (st.get("all_fold") or "").split()
+        bonus = 0.0
+        for r in runs:
+            n = len(r.folded)
+            if n < 2:
+                continue
+            bonus += W_PHRASE_TITLE * _longest_run(title, r.folded) / n
+            bonus += W_PHRASE_BODY * _longest_run(body, r.folded) / n
+        out.append((score / top + bonus, docnum))
+    out.sort(key=lambda t: (-t[0], t[1]))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,25 +502,30 @@ class Searcher:
             if sort == "relevance":
                 sort = "date"
         want = offset + limit
-        docnums, scores, matched = self._ranked(text_q, fq, want, sort)
+        stored = functools.lru_cache(maxsize=None)(self._searcher.stored_fields)
+        rerank = sort == "relevance" and any(len(r.folded) > 1 for r in builder.runs)
+        depth = max(want, RERANK_DEPTH) if rerank and want else want
+        docnums, scores, matched = self._ranked(text_q, fq, depth, sort)
+        if rerank:
+            ranked = _rerank(list(zip(scores, docnums)), builder.runs, stored)
+            docnums, scores = [d for _, d in ranked][:want], [sc for sc, _ in ranked][:want]
         # `total` and the facets count the articles that match the whole query; `partial` counts the
         # articles shown after them that match only most of its words.
         total = len(matched)
         partial = 0
-        # A plain run of words that too few articles match in full is filled with those matching most words.
         if len(docnums) < want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
             # Fewer than a page matched every word: fill with articles that match most of them.
-            relaxed = Q.Or(builder.relaxed) if len(builder.relaxed) > 1 else builder.relaxed[0]
-            extra, extra_scores, _ = self._ranked(Q.AndMaybe(relaxed, text_q), fq, want, sort)
+            extra, extra_scores, _ = self._ranked(builder.relaxed[0], fq, max(want, RERANK_DEPTH), sort)
+            ranked = _rerank(list(zip(extra_scores, extra)), builder.runs, stored)
             seen = set(docnums)
-            for d, sc in zip(extra, extra_scores):
+            for sc, d in ranked:
                 if d not in seen and len(docnums) < want:
                     docnums.append(d)
                     scores.append(sc)
                     seen.add(d)
                     partial += 1
-        matcher = Matcher(frozenset(builder.exact), frozenset(builder.folded)) if (builder.folded) else None
-        hits = [self._hit(d, sc, matcher) for d, sc in zip(docnums[offset:want], scores[offset:want])]
+        matcher = Matcher(frozenset(builder.exact), frozenset(builder.folded)) if builder.folded else None
+        hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
         facet_counts = self._facets(matched, facet_limit) if facets else {}
         suggestion = None
         if node is not None and not directives:
@@ -541,8 +586,8 @@ class Searcher:
             out[name] = [FacetCount(v, n) for v, n in items]
         return out
 
-    def _hit(self, docnum: int, score: float, matcher: Matcher | None) -> Hit:
-        st = self._searcher.stored_fields(docnum)
+    def _hit(self, docnum: int, score: float, matcher: Matcher | None, stored=None) -> Hit:
+        st = (stored or self._searcher.stored_fields)(docnum)
         tags = st.get("tags") or {}
         from ttdn_search.highlight import highlight_all
 

@@ -82,13 +82,13 @@ class Suggester:
         reader = self.searcher.reader()
         out = []
         for k in folded_keys:
-            if reader.doc_frequency("body_fold", k) or reader.doc_frequency("title_fold", k) or not k.isalpha():
+            if reader.doc_frequency("all_fold", k) or not k.isalpha():
                 out.append(k)
                 continue
             cands = []
             for dist in (1, 2):
-                found = [c if isinstance(c, str) else c.decode("utf-8") for c in reader.terms_within("body_fold", k, dist)]
-                cands = [(reader.doc_frequency("body_fold", c), c) for c in found if c != k]
+                found = [c if isinstance(c, str) else c.decode("utf-8") for c in reader.terms_within("all_fold", k, dist)]
+                cands = [(reader.doc_frequency("all_fold", c), c) for c in found if c != k]
                 if cands:
                     break
             out.append(max(cands)[1] if cands else k)
