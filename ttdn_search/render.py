@@ -63,8 +63,7 @@ class PageState:
         return "?" + urlencode(params) if params else "?"
 
     def filename(self) -> str:
-        if not self.filters and self.sort == "relevance":
-            return "index.html"
+        """The file a static site writes this state to (the page `ttdn html` was asked for is index.html)."""
         key = repr((self.query, self.filters, self.sort)).encode("utf-8")
         return f"p-{hashlib.sha1(key).hexdigest()[:12]}.html"
 
@@ -206,7 +205,8 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
     hits = []
     if result is not None:
         for i, h in enumerate(result.hits, 1):
-            dlinks = [(d, link(PageState("", (("directive", d),), "date"))) for d in h.directives]
+            # A chip opens the directive's lookup: a query that is a directive number lists its citing articles.
+            dlinks = [(d, link(PageState(d))) for d in h.directives]
             # title_html and snippet are the highlighter's output: text escaped, only <mark> added.
             hits.append(HitView(h, Markup(h.title_html), Markup(h.snippet), dlinks, safe_href(h.url), date_vi(h.date),
                                 f"hit-{i}"))
@@ -253,7 +253,7 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
             results.setdefault(root.with_filter("f_" + name, c.value), None)
     for h in root_result.hits:
         for d in h.directives:
-            results.setdefault(PageState("", (("directive", d),), "date"), None)
+            results.setdefault(PageState(d), None)
     if query and not root_result.directives:
         other = "date" if sort == "relevance" else "relevance"
         results.setdefault(PageState(query, root.filters, other), None)
