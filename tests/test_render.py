@@ -5,7 +5,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -328,3 +328,36 @@ def test_live_and_static_pages_share_one_template(samples_index):
         static_page = soup_of(render_page(page_view(res, st, lambda x: None, live=False)))
     assert [h["data-id"] for h in live_page.select("li.hit")] == [h["data-id"] for h in static_page.select("li.hit")]
     assert live_page.find("form") is not None and static_page.find("form") is None
+
+
+def test_live_pages_turn(samples_index):
+    from ttdn_search.render import page_view, render_page, run_state
+
+    link = lambda x: "/" + x.query_string()  # noqa: E731
+    with Searcher(samples_index) as s:
+        first = PageState(QUERY)
+        p1 = soup_of(render_page(page_view(run_state(s, first, limit=5), first, link, live=True)))
+        nxt = p1.find("a", rel="next")["href"]
+        second = PageState.from_params(parse_qs(urlsplit(nxt).query))
+        assert second == PageState(QUERY, page=2)
+        p2 = soup_of(render_page(page_view(run_state(s, second, limit=5), second, link, live=True)))
+    assert p1.find(id="shown").text == "1–5" and p2.find(id="shown").text == "6–10"
+    assert p2.find("a", rel="prev")["href"] == "/" + first.query_string()
+    ids1 = [h["data-id"] for h in p1.select("li.hit")]
+    ids2 = [h["data-id"] for h in p2.select("li.hit")]
+    assert len(ids1) == len(ids2) == 5 and not set(ids1) & set(ids2)
+    # A facet link from page 2 starts again at page 1.
+    assert "page=" not in p2.select_one('section[data-facet="kind"] li a')["href"]
+
+
+@pytest.mark.parametrize("raw, page", [("2", 2), ("0", 1), ("-3", 1), ("abc", 1), ("", 1), ("99999", 50)])
+def test_page_parameter_is_clamped(raw, page):
+    assert PageState.from_params({"q": [QUERY], "page": [raw]}).page == page
+
+
+def test_static_page_says_when_it_shows_only_the_first_hits(samples_index, tmp_path):
+    with Searcher(samples_index) as s:
+        out = site(s, tmp_path, limit=5)
+    page = read(out / "index.html")
+    assert page.find(id="shown").text == "1–5" and page.find("a", rel="next") is None
+    assert "-n" in page.find("section", id="results").find("p", class_="note").text

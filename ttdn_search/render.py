@@ -20,17 +20,21 @@ from ttdn_search.errors import TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
 
 # User-style filters (any spelling, resolved by the library) and their labels.
+# Live pages go this deep into the results (page * limit hits are ranked for the last one).
+MAX_PAGE = 50
+
 USER_FILTERS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn bản", "kind": "Loại bài",
                 "from": "Từ ngày", "to": "Đến ngày"}
 
 
 @dataclass(frozen=True)
 class PageState:
-    """What a results page shows: the query, the sort, and the filters as (key, value) pairs."""
+    """What a results page shows: the query, the sort, the filters as (key, value) pairs, and which page."""
 
     query: str = ""
     filters: tuple[tuple[str, str], ...] = ()
     sort: str = "relevance"
+    page: int = 1  # a new filter or sort starts again at page 1
 
     def with_filter(self, key: str, value: str) -> "PageState":
         if (key, value) in self.filters:
@@ -60,11 +64,16 @@ class PageState:
         params += list(self.filters)
         if self.sort != "relevance":
             params.append(("sort", self.sort))
+        if self.page > 1:
+            params.append(("page", str(self.page)))
         return "?" + urlencode(params) if params else "?"
+
+    def turned(self, page: int) -> "PageState":
+        return PageState(self.query, self.filters, self.sort, page)
 
     def filename(self) -> str:
         """The file a static site writes this state to (the page `ttdn html` was asked for is index.html)."""
-        key = repr((self.query, self.filters, self.sort)).encode("utf-8")
+        key = repr((self.query, self.filters, self.sort) + ((self.page,) if self.page > 1 else ())).encode("utf-8")
         return f"p-{hashlib.sha1(key).hexdigest()[:12]}.html"
 
     @staticmethod
@@ -74,8 +83,10 @@ class PageState:
             if key in USER_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
                 filters.extend((key, v) for v in values if v.strip())
         sort = (params.get("sort") or ["relevance"])[0]
+        page = (params.get("page") or ["1"])[0]
+        page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
         return PageState((params.get("q") or [""])[0], tuple(sorted(set(filters))),
-                         sort if sort in ("relevance", "date") else "relevance")
+                         sort if sort in ("relevance", "date") else "relevance", page)
 
 
 @dataclass
@@ -127,6 +138,8 @@ class PageView:
     sort_links: dict[str, str | None] = field(default_factory=dict)
     # How many facet values a group shows before the rest fold away under "Thêm".
     facet_shown: int = 10
+    prev_url: str | None = None
+    next_url: str | None = None
 
 
 def safe_href(url: str | None) -> str | None:
@@ -214,7 +227,14 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
     if result is not None and result.suggestion:
         suggestion_url = link(PageState(result.suggestion, state.filters, state.sort))
     sort_links = {s: link(PageState(state.query, state.filters, s)) for s in ("relevance", "date")}
-    return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links)
+    prev_url = next_url = None
+    if result is not None:
+        if state.page > 1:
+            prev_url = link(state.turned(state.page - 1))
+        if result.hits and result.offset + len(result.hits) < result.total and state.page < MAX_PAGE:
+            next_url = link(state.turned(state.page + 1))
+    return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
+                    prev_url=prev_url, next_url=next_url)
 
 
 def render_page(view: PageView) -> str:
@@ -223,7 +243,8 @@ def render_page(view: PageView) -> str:
 
 def run_state(searcher, state: PageState, limit: int = 20):
     """The search a page state describes."""
-    return searcher.search(state.query, filters=state.to_filters(), limit=limit, sort=state.sort)
+    return searcher.search(state.query, filters=state.to_filters(), limit=limit, offset=(state.page - 1) * limit,
+                           sort=state.sort)
 
 
 def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int = 20, sort: str = "relevance",
