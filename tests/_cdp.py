@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,12 @@ FLAGS = [
     "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
     "--remote-debugging-pipe",
 ]
+
+
+_TRAMPOLINE = (
+    "import os, sys; r, w = int(sys.argv[1]), int(sys.argv[2]); os.dup2(r, 3); os.dup2(w, 4); "
+    "os.close(r); os.close(w); os.execv(sys.argv[3], sys.argv[3:])"
+)
 
 
 def find_chromium() -> str | None:
@@ -39,22 +46,21 @@ class Browser:
         self.timeout = timeout
         to_child_r, self._w = os.pipe()
         self._r, from_child_w = os.pipe()
-
-        def child_fds():
-            # Move the pipe ends above the low numbers first, so dup2 onto 3 and 4 cannot clobber either.
-            a = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
-            b = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-            os.closerange(5, 4096)  # what close_fds would do, had it not run after this and closed 3 and 4
-
-        self.proc = subprocess.Popen(
-            [exe, *FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=child_fds, close_fds=False,
-        )
+        # Chromium wants the pipe on fds 3 and 4. Lift the child's ends above 9 (so neither can be 3 or 4),
+        # pass them, and let a small exec trampoline move them into place: no preexec_fn, which is unsafe
+        # with threads, and no shell (dash cannot redirect fds above 9).
+        hi_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        hi_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
         os.close(to_child_r)
         os.close(from_child_w)
+        argv = [exe, *FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _TRAMPOLINE, str(hi_r), str(hi_w), *argv],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(hi_r, hi_w),
+        )
+        os.close(hi_r)
+        os.close(hi_w)
         self._next = 0
         self._lock = threading.Lock()
         self._cond = threading.Condition()
