@@ -1,5 +1,6 @@
 """The results page, read as a structure: what it shows, where its links go, and that data never runs."""
 
+import os
 import re
 import threading
 import urllib.error
@@ -11,6 +12,7 @@ import pytest
 
 bs4 = pytest.importorskip("bs4")
 
+from tests._shared import needs_shared  # noqa: E402
 from tests._xss import ARTICLES, IMG, SCRIPT  # noqa: E402
 from ttdn_search.render import PageState, date_vi, decimal_vi, safe_href, write_static_site  # noqa: E402
 from ttdn_search.search import Filters, Searcher  # noqa: E402
@@ -361,3 +363,37 @@ def test_static_page_says_when_it_shows_only_the_first_hits(samples_index, tmp_p
     page = read(out / "index.html")
     assert page.find(id="shown").text == "1–5" and page.find("a", rel="next") is None
     assert "-n" in page.find("section", id="results").find("p", class_="note").text
+
+
+# -- the real corpora ------------------------------------------------------------------------------
+
+
+def check_site(out: Path) -> None:
+    names = {p.name for p in out.glob("*.html")}
+    for p in out.glob("*.html"):
+        s = read(p)
+        assert_inert(s)
+        assert s.html["lang"] == "vi" and s.find(id="total") is not None
+        for a in s.find_all("a", href=True):
+            href = a["href"]
+            assert href.startswith("#") or href in names or urlsplit(href).scheme in ("http", "https"), (p.name, href)
+
+
+@needs_shared
+def test_seeds_page(seeds_index, tmp_path):
+    with Searcher(seeds_index) as s:
+        out = site(s, tmp_path)
+    check_site(out)
+    page = read(out / "index.html")
+    assert page.find(id="total").text == "5" and len(page.select("li.hit")) == 5
+    shown = {p.text for p in page.select("li.hit .province")}
+    assert shown >= {"Nghệ An", "Hưng Yên"}
+    assert all(d.text for d in page.select("li.hit time"))
+
+
+@pytest.mark.skipif(not os.environ.get("TTDN_NEWS_INDEX"), reason="set TTDN_NEWS_INDEX to a built news-20k index")
+@pytest.mark.parametrize("query, filters", [(QUERY, Filters()), ("kinh tế", Filters(year=["2020"])), ("", Filters())])
+def test_news_20k_pages(tmp_path, query, filters):
+    with Searcher(Path(os.environ["TTDN_NEWS_INDEX"])) as s:
+        out = site(s, tmp_path, query=query, filters=filters)
+    check_site(out)
