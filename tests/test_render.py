@@ -352,7 +352,8 @@ def test_live_pages_turn(samples_index):
     assert "page=" not in p2.select_one('section[data-facet="kind"] li a')["href"]
 
 
-@pytest.mark.parametrize("raw, page", [("2", 2), ("0", 1), ("-3", 1), ("abc", 1), ("", 1), ("99999", 50)])
+@pytest.mark.parametrize("raw, page", [("2", 2), ("0", 1), ("-3", 1), ("abc", 1), ("", 1), ("99999", 50),
+                                        ("9" * 5000, 1), ("²", 1), ("١٢", 1)])
 def test_page_parameter_is_clamped(raw, page):
     assert PageState.from_params({"q": [QUERY], "page": [raw]}).page == page
 
@@ -397,3 +398,14 @@ def test_news_20k_pages(tmp_path, query, filters):
     with Searcher(Path(os.environ["TTDN_NEWS_INDEX"])) as s:
         out = site(s, tmp_path, query=query, filters=filters)
     check_site(out)
+
+
+def test_live_server_answers_a_failing_search_with_500(live, monkeypatch):
+    import ttdn_search.server as server
+
+    def boom(*a, **kw):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(server, "run_state", boom)
+    status, _, s = get(live + "/?q=" + quote(QUERY))
+    assert status == 500 and s.html["lang"] == "vi" and "hỏng" not in s.text

@@ -19,10 +19,10 @@ from markupsafe import Markup
 from ttdn_search.errors import TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
 
-# User-style filters (any spelling, resolved by the library) and their labels.
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
 MAX_PAGE = 50
 
+# User-style filters (any spelling, resolved by the library) and their labels.
 USER_FILTERS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn bản", "kind": "Loại bài",
                 "from": "Từ ngày", "to": "Đến ngày"}
 
@@ -84,7 +84,7 @@ class PageState:
                 filters.extend((key, v) for v in values if v.strip())
         sort = (params.get("sort") or ["relevance"])[0]
         page = (params.get("page") or ["1"])[0]
-        page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
+        page = min(int(page), MAX_PAGE) if page.isascii() and page.isdigit() and 0 < len(page) < 6 and int(page) else 1
         return PageState((params.get("q") or [""])[0], tuple(sorted(set(filters))),
                          sort if sort in ("relevance", "date") else "relevance", page)
 
