@@ -38,3 +38,15 @@ def searcher(samples_index):
 
     with Searcher(samples_index) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def xss_index(tmp_path_factory) -> Path:
+    """An index of two articles carrying <script> and attribute-breaking markup in every field."""
+    from tests._xss import write_jsonl
+    from ttdn_search.indexer import build_index
+
+    d = tmp_path_factory.mktemp("xss")
+    report = build_index([write_jsonl(d / "xss.jsonl")], d / "index", jobs=1)
+    assert report.total == 2 and not report.skipped
+    return d / "index"

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup
 
+from ttdn_search.errors import TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
+
+# Live pages go this deep into the results (page * limit hits are ranked for the last one).
+MAX_PAGE = 50
 
 # User-style filters (any spelling, resolved by the library) and their labels.
 USER_FILTERS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn bản", "kind": "Loại bài",
@@ -25,11 +29,12 @@ USER_FILTERS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn 
 
 @dataclass(frozen=True)
 class PageState:
-    """What a results page shows: the query, the sort, and the filters as (key, value) pairs."""
+    """What a results page shows: the query, the sort, the filters as (key, value) pairs, and which page."""
 
     query: str = ""
     filters: tuple[tuple[str, str], ...] = ()
     sort: str = "relevance"
+    page: int = 1  # a new filter or sort starts again at page 1
 
     def with_filter(self, key: str, value: str) -> "PageState":
         if (key, value) in self.filters:
@@ -59,12 +64,16 @@ class PageState:
         params += list(self.filters)
         if self.sort != "relevance":
             params.append(("sort", self.sort))
+        if self.page > 1:
+            params.append(("page", str(self.page)))
         return "?" + urlencode(params) if params else "?"
 
+    def turned(self, page: int) -> "PageState":
+        return PageState(self.query, self.filters, self.sort, page)
+
     def filename(self) -> str:
-        if not self.filters and self.sort == "relevance":
-            return "index.html"
-        key = repr((self.query, self.filters, self.sort)).encode("utf-8")
+        """The file a static site writes this state to (the page `ttdn html` was asked for is index.html)."""
+        key = repr((self.query, self.filters, self.sort) + ((self.page,) if self.page > 1 else ())).encode("utf-8")
         return f"p-{hashlib.sha1(key).hexdigest()[:12]}.html"
 
     @staticmethod
@@ -74,8 +83,10 @@ class PageState:
             if key in USER_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
                 filters.extend((key, v) for v in values if v.strip())
         sort = (params.get("sort") or ["relevance"])[0]
+        page = (params.get("page") or ["1"])[0]
+        page = min(int(page), MAX_PAGE) if page.isascii() and page.isdigit() and 0 < len(page) < 6 and int(page) else 1
         return PageState((params.get("q") or [""])[0], tuple(sorted(set(filters))),
-                         sort if sort in ("relevance", "date") else "relevance")
+                         sort if sort in ("relevance", "date") else "relevance", page)
 
 
 @dataclass
@@ -106,6 +117,9 @@ class HitView:
     title_html: Markup
     snippet_html: Markup
     directive_links: list[tuple[str, str | None]]
+    url: str | None = None  # the article's own address, only when it is http(s)
+    date_text: str | None = None  # the date as Vietnamese readers write it: 27/12/2019
+    anchor: str = ""  # the element id of the hit's heading
 
 
 @dataclass
@@ -122,6 +136,36 @@ class PageView:
     suggestion_url: str | None = None
     error: str | None = None
     sort_links: dict[str, str | None] = field(default_factory=dict)
+    # How many facet values a group shows before the rest fold away under "Thêm".
+    facet_shown: int = 10
+    prev_url: str | None = None
+    next_url: str | None = None
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) address, else None: a stored URL never becomes `javascript:`."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def date_vi(iso: str | None) -> str | None:
+    """2019-12-27 -> 27/12/2019; anything else unchanged."""
+    if iso and len(iso) == 10 and iso[4] == "-" and iso[7] == "-":
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+    return iso
+
+
+def decimal_vi(x: float, places: int = 1) -> str:
+    """12.5 -> '12,5': the decimal comma of Vietnamese."""
+    return f"{x:.{places}f}".replace(".", ",")
 
 
 def _templates_dir() -> Path:
@@ -149,6 +193,8 @@ def environment():
         undefined=jinja2.StrictUndefined,
     )
     env.filters["vn_number"] = lambda n: f"{n:,}".replace(",", ".")
+    env.filters["vn_decimal"] = decimal_vi
+    env.filters["vn_date"] = date_vi
     return env
 
 
@@ -171,14 +217,24 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
         active.append(ActiveFilter(label or key, value, link(state.without(key, value))))
     hits = []
     if result is not None:
-        for h in result.hits:
-            dlinks = [(d, link(PageState("", (("directive", d),), "date"))) for d in h.directives]
-            hits.append(HitView(h, Markup(h.title_html), Markup(h.snippet), dlinks))
+        for i, h in enumerate(result.hits, 1):
+            # A chip opens the directive's lookup: a query that is a directive number lists its citing articles.
+            dlinks = [(d, link(PageState(d))) for d in h.directives]
+            # title_html and snippet are the highlighter's output: text escaped, only <mark> added.
+            hits.append(HitView(h, Markup(h.title_html), Markup(h.snippet), dlinks, safe_href(h.url), date_vi(h.date),
+                                f"hit-{i}"))
     suggestion_url = None
     if result is not None and result.suggestion:
         suggestion_url = link(PageState(result.suggestion, state.filters, state.sort))
     sort_links = {s: link(PageState(state.query, state.filters, s)) for s in ("relevance", "date")}
-    return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links)
+    prev_url = next_url = None
+    if result is not None:
+        if state.page > 1:
+            prev_url = link(state.turned(state.page - 1))
+        if result.hits and result.offset + len(result.hits) < result.total and state.page < MAX_PAGE:
+            next_url = link(state.turned(state.page + 1))
+    return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
+                    prev_url=prev_url, next_url=next_url)
 
 
 def render_page(view: PageView) -> str:
@@ -187,16 +243,19 @@ def render_page(view: PageView) -> str:
 
 def run_state(searcher, state: PageState, limit: int = 20):
     """The search a page state describes."""
-    return searcher.search(state.query, filters=state.to_filters(), limit=limit, sort=state.sort)
+    return searcher.search(state.query, filters=state.to_filters(), limit=limit, offset=(state.page - 1) * limit,
+                           sort=state.sort)
 
 
 def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int = 20, sort: str = "relevance",
                       facet_values: int = 8) -> Path:
-    """Write the results page and the pages its facet and directive links open; return index.html's path.
+    """Write the results page and the pages its links open; return index.html's path.
 
-    Bound: for each facet group, the first `facet_values` values get a page (the query with that value
-    applied), and each directive cited by a shown hit gets its lookup page. Links to pages beyond that
-    bound are shown as plain text, so every link works offline.
+    Bound (one level deep from index.html): for each facet group, the first `facet_values` values get a
+    page (the query with that value applied); each directive cited by a shown hit gets its lookup page;
+    and the other sort order, the suggested spelling and each filter given on the command line removed
+    get one page each. A link whose page was not written is shown as plain text, so every link works
+    offline; pages one level down link back to index.html and to each other where those pages exist.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -212,28 +271,30 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
     results = {root: root_result}
     for name in FACET_NAMES:
         for c in root_result.facets.get(name, [])[:facet_values]:
-            st = root.with_filter("f_" + name, c.value)
-            results.setdefault(st, None)
+            results.setdefault(root.with_filter("f_" + name, c.value), None)
     for h in root_result.hits:
         for d in h.directives:
-            results.setdefault(PageState("", (("directive", d),), "date"), None)
+            results.setdefault(PageState(d), None)
+    if query and not root_result.directives:
+        other = "date" if sort == "relevance" else "relevance"
+        results.setdefault(PageState(query, root.filters, other), None)
+    if root_result.suggestion:
+        results.setdefault(PageState(root_result.suggestion, root.filters, sort), None)
+    for key, value in root.filters:
+        results.setdefault(root.without(key, value), None)
     names = {st: ("index.html" if st == root else st.filename()) for st in results}
-    # The home page (no query, no filter) is linked from every page; it is the root page when they coincide.
-    home = PageState()
+    # Leave out pages the library cannot build (a facet value it cannot resolve) before any page links them.
+    for st in list(results):
+        if results[st] is None:
+            try:
+                results[st] = run_state(searcher, st, limit)
+            except TtdnError:
+                del results[st], names[st]
 
     def link(st: PageState) -> str | None:
-        if st == home and home not in names:
-            return None
         return names.get(st)
 
-    for st in list(results):
-        res = results[st]
-        if res is None:
-            try:
-                res = run_state(searcher, st, limit)
-            except Exception:  # a facet value the library cannot resolve: leave that page out
-                names.pop(st, None)
-                continue
+    for st, res in results.items():
         html = render_page(page_view(res, st, link, live=False))
         (out_dir / names[st]).write_text(html, "utf-8")
     return out_dir / "index.html"

@@ -31,6 +31,11 @@ class _App:
         return status, render_page(page_view(res, state, lambda st: "/" + st.query_string(), live=True, error=err))
 
 
+# A page for what is not a search: a fixed message and a way back.
+_PLAIN = ('<!doctype html><html lang="vi"><meta charset="utf-8"><title>ttdn-search</title>'
+          '<p>{} <a href="/">Về trang tìm kiếm</a></p></html>')
+
+
 def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
     app = _App(index_dir)
 
@@ -38,9 +43,13 @@ def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> T
         def do_GET(self):
             parts = urlsplit(self.path)
             if parts.path not in ("/", "/index.html"):
-                self._send(404, "<!doctype html><html lang=vi><title>404</title><p>Không có trang này. <a href='/'>Về trang tìm kiếm</a></p>")
+                self._send(404, _PLAIN.format("Không có trang này."))
                 return
-            status, html = app.page(parts.query)
+            try:
+                status, html = app.page(parts.query)
+            except Exception:  # a bug must not leave the browser waiting, nor show it a traceback
+                self.log_error("lỗi khi trả lời %s", self.path)
+                status, html = 500, _PLAIN.format("Lỗi máy chủ khi tìm kiếm.")
             self._send(status, html)
 
         def _send(self, status: int, html: str) -> None:
@@ -54,6 +63,11 @@ def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> T
 
         def log_message(self, fmt, *args):
             pass
+
+        def log_error(self, fmt, *args):
+            import sys
+
+            sys.stderr.write("ttdn serve: " + (fmt % args) + "\n")
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
