@@ -395,6 +395,18 @@ def load_queries(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def sample_by_kind(queries: list[dict], n: int) -> list[dict]:
+    """About n queries, evenly spaced within each kind, so the sample keeps the set's mix of kinds."""
+    kinds: dict[str, list[dict]] = {}
+    for q in queries:
+        kinds.setdefault(q.get("kind", "?"), []).append(q)
+    out = []
+    for qs in kinds.values():
+        k = max(1, round(n * len(qs) / len(queries)))
+        out += [qs[int(i * len(qs) / k)] for i in range(min(k, len(qs)))]
+    return out
+
+
 def _latency_row(name: str, ms: list[float]) -> dict:
     return {"pass": name, "n": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95),
             "p99": percentile(ms, 99), "mean": statistics.fmean(ms), "max": max(ms)}
@@ -408,6 +420,8 @@ def cmd_query(args) -> dict:
     from ttdn_search.search import Searcher
 
     queries = load_queries(args.queries)
+    if args.sample and args.sample < len(queries):
+        queries = sample_by_kind(queries, args.sample)
     s = Searcher(args.index)
     open_s = time.perf_counter() - t0
     print(f"index: {args.index} ({s.doc_count:,} articles); {len(queries)} queries from {args.queries};"
@@ -490,13 +504,19 @@ def cmd_cold(args) -> dict:
     print(f"## Imports on the query path (python -X importtime; {len(imports)} modules, {total_ms:.0f} ms)\n")
     table([{"module": i["module"], "ms": i["cumulative_us"] / 1000, "self": i["self_us"] / 1000} for i in top],
           [("module", "top-level import"), ("ms", "cumulative ms"), ("self", "self ms")])
+    slow = sorted(imports, key=lambda i: -i["self_us"])[: args.top]
+    print("Slowest modules by their own import time, at any depth:\n")
+    table([{"module": i["module"], "self": i["self_us"] / 1000, "ms": i["cumulative_us"] / 1000} for i in slow],
+          [("module", "module"), ("self", "self ms"), ("ms", "cumulative ms")])
     print("heavy modules imported: " + (", ".join(heavy) if heavy else "none of " + ", ".join(HEAVY_MODULES)))
     return {"machine": m, "index": str(args.index), "query": args.query, "search_s": runs_search,
             "whoosh_import_s": runs_base, "median_search_s": med_s, "median_whoosh_import_s": med_b,
-            "ratio": ratio, "import_total_ms": total_ms, "top_imports": top, "heavy_imported": heavy}
+            "ratio": ratio, "import_total_ms": total_ms, "top_imports": top, "slowest_imports": slow,
+            "heavy_imported": heavy}
 
 
 def cmd_segment(args, rest: list[str]) -> dict | None:
+    print_machine(machine())
     cmd = [sys.executable, str(ROOT / "bench" / "segment_bench.py"), *rest]
     print("$ " + " ".join(cmd), flush=True)
     sys.exit(subprocess.run(cmd, env=_env(), cwd=ROOT).returncode)
@@ -529,6 +549,7 @@ def main() -> None:
     p.add_argument("--index", type=Path, required=True)
     p.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     p.add_argument("-n", type=int, default=10, help="hits per query (limit)")
+    p.add_argument("--sample", type=int, default=None, help="about N queries, evenly spaced within each kind (default: all)")
     p = add("cold", "wall time of a one-off `ttdn search` and its imports")
     p.add_argument("--index", type=Path, required=True)
     p.add_argument("--query", default=DEFAULT_COLD_QUERY)
