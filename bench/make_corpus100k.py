@@ -17,7 +17,9 @@ Method (the same bytes on every run, every machine):
   paragraphs (captions, bylines) repeat, as they do in real news. Date, source and url are kept.
 So every copy is a distinct article (id, title, content hash) with the vocabulary, length and facet
 distribution of the source; on news-20k's first 500 articles, 87% of the 2,500 bodies are distinct (the others
-belong to articles made only of one-sentence paragraphs).
+belong to articles made only of one-sentence paragraphs). news-20k holds 20,098 records, 9 of them repeating
+an earlier record's id (the indexer keeps the first), so the output holds 100,490 records and 100,445 ids;
+it is 103 MB and takes about a minute to write.
 """
 
 from __future__ import annotations
