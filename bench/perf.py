@@ -22,7 +22,6 @@ import os
 import platform
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -439,6 +438,7 @@ def cmd_query(args) -> dict:
 
     first, _ = one_pass()
     warm, took = one_pass()
+    articles = s.doc_count
     s.close()
     rows = [_latency_row("first pass (cold caches)", first), _latency_row("warm pass", warm),
             _latency_row("warm pass, library took_ms", took)]
@@ -453,7 +453,7 @@ def cmd_query(args) -> dict:
     table(by_kind, [("pass", "kind")] + cols[1:])
     p50, p95 = rows[1]["p50"], rows[1]["p95"]
     print(f"import + open: {open_s:.2f} s; target (100k corpus) p50 <= 10 ms: {p50:.1f}, p95 <= 40 ms: {p95:.1f}")
-    return {"machine": m, "index": str(args.index), "articles": None, "limit": args.n, "open_s": open_s,
+    return {"machine": m, "index": str(args.index), "articles": articles, "limit": args.n, "open_s": open_s,
             "passes": rows, "by_kind": by_kind, "warm_ms": warm, "first_ms": first}
 
 
