@@ -528,7 +528,7 @@ def cmd_segment(args, rest: list[str]) -> dict | None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub = ap.add_subparsers(dest="cmd", required=True, metavar="{index,pyvi,compare,query,cold,segment}")
 
     def add(name, help_):
         p = sub.add_parser(name, help=help_)
