@@ -31,6 +31,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The ttdn_search to measure: this checkout's, or another checkout's (TTDN_SRC=/path/to/repo), e.g. to
+# query an index that a newer schema built.
+SRC = Path(os.environ.get("TTDN_SRC") or ROOT)
 SHARED = Path(os.environ.get("TTDN_SHARED") or ROOT.parent / "shared")
 DEFAULT_CORPUS = SHARED / "corpus" / "news-20k.jsonl.gz"
 DEFAULT_QUERIES = SHARED / "eval" / "dev" / "queries.jsonl"
@@ -60,7 +63,7 @@ def machine() -> dict:
     except (OSError, AttributeError):
         pass
     try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        commit = subprocess.run(["git", "-C", str(SRC), "rev-parse", "--short", "HEAD"],
                                 capture_output=True, text=True).stdout.strip()
     except OSError:
         commit = ""
@@ -113,7 +116,7 @@ def percentile(values: list[float], p: float) -> float:
 def _env() -> dict:
     # This worktree's package first, whatever the venv has installed.
     path = os.environ.get("PYTHONPATH")
-    return dict(os.environ, PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))
+    return dict(os.environ, PYTHONPATH=str(SRC) + (os.pathsep + path if path else ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,9 +188,9 @@ class TreeMemory:
 
 def run_worker(args: list[str]) -> tuple[dict, dict]:
     """Run `perf.py _worker ARGS` in a fresh process; its JSON result, and wall time and tree memory."""
-    cmd = [sys.executable, __file__, *args]
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=_env(), cwd=SRC)
     with TreeMemory(proc.pid) as mem:
         out, _ = proc.communicate()
     wall = time.perf_counter() - t0
@@ -415,7 +418,7 @@ def _latency_row(name: str, ms: list[float]) -> dict:
 def cmd_query(args) -> dict:
     m = machine()
     print_machine(m)
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(SRC))
     t0 = time.perf_counter()
     from ttdn_search.search import Searcher
 
@@ -459,7 +462,7 @@ def cmd_query(args) -> dict:
 
 def _timed(cmd: list[str]) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=_env(), cwd=ROOT)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=_env(), cwd=SRC)
     return time.perf_counter() - t
 
 
@@ -496,7 +499,7 @@ def cmd_cold(args) -> dict:
     print(f"ratio: {ratio:.2f}x (target <= 3x); one-off search {med_s:.3f} s (target <= 0.5 s)\n")
 
     proc = subprocess.run([sys.executable, "-X", "importtime", *search[1:]], capture_output=True, text=True,
-                          env=_env(), cwd=ROOT)
+                          env=_env(), cwd=SRC)
     imports = parse_importtime(proc.stderr)
     top = sorted((i for i in imports if i["depth"] == 0), key=lambda i: -i["cumulative_us"])[: args.top]
     names = {i["module"] for i in imports}
