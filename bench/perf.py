@@ -11,6 +11,8 @@ Every subcommand prints the machine, then Markdown tables (paste them into BENCH
 `--json OUT` also writes its figures as JSON. Builds and timed runs happen in fresh subprocesses that
 import this worktree's `ttdn_search` (PYTHONPATH), so one measurement never warms the next.
 `index` and `compare` write to --index: never point them at an index someone else is using.
+TTDN_SRC=/path/to/checkout measures that checkout's ttdn_search instead (an index built by a newer schema);
+TTDN_SHARED points at the shared corpus and evaluation data (default ../shared beside the repo).
 """
 
 from __future__ import annotations
