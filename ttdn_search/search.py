@@ -515,7 +515,7 @@ class Searcher:
         partial = 0
         if len(docnums) < want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
             # Fewer than a page matched every word: fill with articles that match most of them.
-            extra, extra_scores, _ = self._ranked(builder.relaxed[0], fq, max(want, RERANK_DEPTH), sort)
+            extra, extra_scores, _ = self._ranked(builder.relaxed[0], fq, max(want, RERANK_DEPTH), sort, fast=True)
             ranked = _rerank(list(zip(extra_scores, extra)), builder.runs, stored)
             seen = set(docnums)
             for sc, d in ranked:
@@ -543,17 +543,23 @@ class Searcher:
         reader = self._searcher.reader()
         return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("directive")]
 
-    def _ranked(self, q, fq, want, sort):
-        """Top `want` docnums with scores, and the set of every matching docnum, in one pass."""
+    def _ranked(self, q, fq, want, sort, fast=False):
+        """Top `want` docnums with scores, and the set of every matching docnum.
+
+        `fast` lets Whoosh skip blocks that cannot reach the top (right for a plain OR of terms, whose
+        every match need not be counted); otherwise every match is scored and recorded.
+        """
         if sort == "date":
             c = collectors.SortingCollector("date", limit=max(want, 1), reverse=True)
+        elif fast:
+            c = collectors.TopCollector(max(want, 1), usequality=True)
         else:
             c = _TopCollector(max(want, 1))
         if fq is not None:
             c = collectors.FilterCollector(c, allow=fq)
         self._searcher.search_with_collector(q, c)
         results = c.results()
-        docset = results.docs()
+        docset = set() if fast else results.docs()
         if want <= 0:
             return [], [], docset
         # Sorted results carry the sort key as their "score": report 0 for them.
