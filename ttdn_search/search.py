@@ -27,6 +27,7 @@ W_WORDS = 0.5
 W_PHRASE_TITLE = 1.0
 W_PHRASE_BODY = 1.0
 RERANK_DEPTH = 50
+SHORT_QUERY = 4
 
 
 @dataclass
@@ -324,19 +325,25 @@ class _QueryBuilder:
             words = keys if accented else fkeys
             return Q.Or([Q.Phrase(pair[0], words, slop=1), Q.Phrase(pair[1], words, slop=1)])
 
-        words = self._word_starts(keys) if accented else {}
+        # Exact-diacritic and word-view evidence is scored inside the matching clause for short queries,
+        # where it decides the order ("đường" above "dương"); a long query's order comes from the phrase
+        # re-ranker, and unions of two or three long posting lists per syllable would cost it seconds.
+        short = len(keys) <= SHORT_QUERY
+        words = self._word_starts(keys) if accented and short else {}
         clauses, seen = [], set()
         for i, (k, fk) in enumerate(zip(keys, fkeys)):
             if fk in seen:
                 continue
             seen.add(fk)
             terms = [Q.Term("all_fold", fk)]
-            if accented:
+            if accented and short:
                 terms.append(Q.Term("body_syl", k, boost=W_EXACT))
             if i in words:
                 terms.append(Q.Term("body_words", words[i], boost=W_WORDS))
             clauses.append(Q.Or(terms) if len(terms) > 1 else terms[0])
-        self.relaxed.append(Q.Or(clauses) if len(clauses) > 1 else clauses[0])
+        # The fallback for a query nothing matches in full: any of its five rarest syllables.
+        rare = sorted(clauses, key=lambda c: c.estimate_size(self.reader))[:5]
+        self.relaxed.append(Q.Or(rare) if len(rare) > 1 else rare[0])
         return Q.And(clauses) if len(clauses) > 1 else clauses[0]
 
 
@@ -513,8 +520,8 @@ class Searcher:
         # articles shown after them that match only most of its words.
         total = len(matched)
         partial = 0
-        if len(docnums) < want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
-            # Fewer than a page matched every word: fill with articles that match most of them.
+        if total == 0 and want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
+            # Nothing matched every word: show the articles that match the most distinctive of them.
             extra, extra_scores, _ = self._ranked(builder.relaxed[0], fq, max(want, RERANK_DEPTH), sort, fast=True)
             ranked = _rerank(list(zip(extra_scores, extra)), builder.runs, stored)
             seen = set(docnums)
