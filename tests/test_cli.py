@@ -132,3 +132,20 @@ def test_seeds_all_found_without_boilerplate(seeds_index):
         for junk in ("Skip", "Banner", ".jpg", "POWERED", "Bình luận", "Lượt xem", "Tin liên quan", "Bài liên quan",
                      "Tin cùng chuyên mục", "Nổi bật", "Đừng bỏ lỡ", "Theo dõi trên"):
             assert junk not in h["title"] and junk not in h["snippet"]
+
+
+@needs_shared
+def test_dev_queries_run_through_batch_mode_in_one_process(samples_index):
+    """All 1,200 dev queries (JSON objects with qid) go through one `ttdn search --queries` run."""
+    from tests._shared import EVAL_DEV
+
+    # The dev file's own "kind" (title, span...) is not our article-kind filter: pass qid and query.
+    records = [json.loads(line) for line in (EVAL_DEV / "queries.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    lines = "\n".join(json.dumps({"qid": q["qid"], "query": q["query"]}, ensure_ascii=False) for q in records)
+    r = run("search", "--queries", "-", "--index", samples_index, "--nl", "-n", "3", input=lines)
+    assert r.exit_code == 0, r.output[-500:]
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    expected = [json.loads(line)["qid"] for line in lines.splitlines() if line.strip()]
+    assert len(expected) == 1200
+    assert [row["qid"] for row in rows] == expected
+    assert all("took_ms" in row and "error" not in row for row in rows)
