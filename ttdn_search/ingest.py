@@ -293,13 +293,17 @@ def _too_long(body: list[str]) -> bool:
     return sum(len(ln) + 1 for ln in body) > MAX_ARTICLE_CHARS
 
 
-def _read_text_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
+def _file_text(path: Path) -> str | None:
+    """A whole file's text, or None when it holds nothing but whitespace."""
     data = path.read_bytes()
-    if not data.strip():
+    return decode_bytes(data) if data.strip() else None
+
+
+def _read_text_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
+    text = _file_text(path)
+    if text is None:
         yield Skipped(str(path), "tệp rỗng")
         return
-    text = decode_bytes(data)
-    del data
     page = clean_page(text)
     if not page.body and not page.title:
         yield Skipped(str(path), "không có nội dung bài viết")
@@ -319,12 +323,10 @@ def _read_text_file(path: Path, root: Path | None) -> Iterator[Article | Skipped
 def _read_html_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
     from ttdn_search.htmltext import html_to_page
 
-    data = path.read_bytes()
-    if not data.strip():
+    text = _file_text(path)
+    if text is None:
         yield Skipped(str(path), "tệp rỗng")
         return
-    text = decode_bytes(data)
-    del data
     page = html_to_page(text)
     clean = clean_page("\n".join(page.lines), title=page.title)
     if not clean.body:
