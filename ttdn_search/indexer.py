@@ -26,6 +26,8 @@ from ttdn_search.ingest import Article, Skipped, iter_articles
 
 META_FILE = "ttdn.json"
 DEFAULT_BATCH = 2000
+# More segments than this (small runs add up) are merged into one.
+MAX_SEGMENTS = 8
 # Seconds a second index run waits for the first one before it refuses (env TTDN_LOCK_WAIT).
 DEFAULT_LOCK_WAIT = 5.0
 
@@ -236,39 +238,43 @@ class run_lock:
 
 
 def prepare(article: Article) -> dict:
-    """Every field value of one article's index document, tags and segmentation included."""
-    from ttdn_search.analysis import folded_keys, segment_words, syllable_keys
+    """Every field value of one article's index document, tags and segmentation included; the keys
+    starting with "_" are its companion entries (see companion.py), not Whoosh fields."""
+    from ttdn_search.analysis import segment_words, syllable_keys
+    from ttdn_search.companion import date_int, doc_keys, fold_keys, pack_views
     from ttdn_search.extract import tag
     from ttdn_search.facets import facet_values
     from ttdn_search.schema import FACET_SEPARATOR as SEP
 
     tags = tag(article)
     values = facet_values(tags)
-    tsyl, bsyl = syllable_keys(article.title), syllable_keys(article.text)
+    title_fold = fold_keys(syllable_keys(article.title))
+    body_fold = fold_keys(syllable_keys(article.text))
+    title_words, body_words = segment_words(article.title), segment_words(article.text)
+    date = tags.date or ""
     return {
         "id": article.id,
         "title": article.title,
         "text": article.text,
-        "date": tags.date or "",
+        "date": date,
         "source": article.source,
         "url": article.url,
         "path": article.path,
         "tags": tags.to_json(),
         "content_hash": article.content_hash,
         "idhash": f"{article.id}\x1f{article.content_hash}",
-        "title_words": segment_words(article.title),
-        "body_words": segment_words(article.text),
-        "title_syl": " ".join(tsyl),
-        "body_syl": " ".join(bsyl),
-        "title_fold": " ".join(folded_keys(tsyl)),
-        "all_fold": " ".join(folded_keys(tsyl + bsyl)),
+        "title_words": title_words,
+        "body_words": body_words,
+        "all_fold": f"{title_fold} {body_fold}",
         "province": SEP.join(values["province"]),
         "province_new": SEP.join(values["province_new"]),
         "provinces": SEP.join(tags.provinces),
         "year": SEP.join(values["year"]),
         "directive": SEP.join(values["directive"]),
         "kind": SEP.join(values["kind"]),
-        "facets": json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        "_keys": doc_keys(title_fold, body_fold, date, values),
+        "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}"),
+        "_date": date_int(date),
     }
 
 
@@ -452,25 +458,28 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                 continue
             if writer is None:
                 writer = _writer(ix, LockError, index_dir)
-            if doc["id"] in existing:
-                writer.update_document(**doc)
+            update = doc["id"] in existing
+            writer.add_prepared(doc, update)
+            if update:
                 report.updated += 1
             else:
-                writer.add_document(**doc)
                 report.added += 1
             existing[doc["id"]] = doc["content_hash"]
             pending += 1
             if progress:
                 progress(1)
             if pending >= batch_size:
-                writer.commit(merge=False)
+                writer.commit()
                 writer, pending = None, 0
         if writer is not None:
             writer.commit()
             writer = None
-        if report.added + report.updated >= batch_size and len(ix._segments()) > 1:
-            # A big run leaves one segment per batch; searching one segment is several times faster.
-            ix.optimize()
+        segments = len(ix._segments())
+        if segments > 1 and (report.added + report.updated >= batch_size or segments > MAX_SEGMENTS):
+            # A big run leaves one segment per batch, and small runs add up; one segment searches fastest.
+            writer = _writer(ix, LockError, index_dir)
+            writer.commit(merge_all=True)
+            writer = None
     finally:
         if writer is not None:
             writer.cancel()
@@ -507,8 +516,10 @@ def _tidy(ix, index_dir: Path) -> None:
 
 
 def _writer(ix, lock_error, index_dir: Path):
+    from ttdn_search.writer import TtdnWriter
+
     try:
-        return ix.writer(timeout=5.0)
+        return TtdnWriter(ix, timeout=5.0)
     except lock_error as exc:
         raise IndexLocked(
             f"Chỉ mục '{index_dir}' đang được một lần chạy 'ttdn index' khác ghi. Hãy đợi lần chạy đó xong rồi thử lại."

@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import functools
-import json
+import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import collectors
-from whoosh import query as Q
-
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
+from ttdn_search.companion import FOLD_TABLE, Segments, at_least, highest, members
 from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
 from ttdn_search.indexer import default_index_dir, open_index, read_meta
 from ttdn_search.normalize import fold, has_diacritics, normalize
 
-# Ranking weights. The folded view decides what matches; the exact view and the word view add to the
-# BM25F score; phrase evidence is added by the re-ranker, relative to the best BM25F score.
+# Ranking weights. Every query syllable must occur (folded) in the title or the body; candidates are
+# scored by BM25 over the folded syllables (title counted twice), relative to the best candidate, plus
+# phrase evidence (the longest run of the query's syllables in the title and in the body), exact-diacritic
+# evidence and, for short queries, whole-word evidence (pyvi's words).
 W_EXACT = 0.6
 W_WORDS = 0.5
 W_PHRASE_TITLE = 1.0
 W_PHRASE_BODY = 1.0
 RERANK_DEPTH = 800
 SHORT_QUERY = 4
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 @dataclass
@@ -207,14 +208,15 @@ def _kind_values(value: str) -> list[str]:
     return found
 
 
-def filter_query(f: Filters, known_directives=()) -> Q.Query | None:
-    """One Whoosh query for all filters, or None."""
-    parts: list[Q.Query] = []
+def filter_bitmap(f: Filters, view: "Segments", known_directives=()) -> int | None:
+    """The documents all filters allow, as a bitmap, or None when there are no filters."""
+    parts: list[int] = []
 
     def any_of(pairs):
-        terms = [Q.Term(fld, v) for fld, v in pairs]
-        if terms:
-            parts.append(terms[0] if len(terms) == 1 else Q.Or(terms))
+        bm = 0
+        for name, value in pairs:
+            bm |= view.facet(name, value)
+        parts.append(bm)
 
     if f.province:
         any_of([pair for p in f.province for pair in resolve_province(p)])
@@ -230,162 +232,242 @@ def filter_query(f: Filters, known_directives=()) -> Q.Query | None:
         if values:
             any_of([(name, v) for v in values])
     if f.date_from or f.date_to:
-        lo = parse_date(f.date_from) if f.date_from else None
-        hi = parse_date(f.date_to, end=True) if f.date_to else None
-        parts.append(Q.TermRange("date", lo or "0000", hi or "9999", startexcl=False, endexcl=False))
+        lo = parse_date(f.date_from) if f.date_from else "0000-01-01"
+        hi = parse_date(f.date_to, end=True) if f.date_to else "9999-12-31"
+        parts.append(view.date_range(int(lo.replace("-", "")), int(hi.replace("-", ""))))
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
+    out = parts[0]
+    for p in parts[1:]:
+        out &= p
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
-# Text -> Whoosh queries
+# Text -> matching documents and ranking evidence
 #
-# Ranking runs in two stages. Whoosh matches and scores with BM25F over the three views: every query
-# syllable must occur in the folded view, and the same clause also scores the exact-diacritic syllable
-# and the word the syllable starts, so exact spellings and whole words rank higher. The best
-# candidates are then re-ranked in Python by how much of the query they hold as a phrase, in the
-# title and in the body (see `_rerank`). Phrase and proximity evidence computed over every match
-# by Whoosh costs seconds on common syllables; over a few dozen candidates it costs milliseconds.
+# Matching runs on the companion bitmaps: every query syllable must occur in the folded view of the
+# title or the body, so a run of words is an AND of bitmaps and the total and the facets are exact.
+# Ranking reads each candidate's stored views (folded title and body, exact word view) from the
+# companion and scores BM25 plus phrase, exact-diacritic and word evidence (see `_Ranker`). When more
+# than RERANK_DEPTH articles match, the candidates are those with the most query syllables in the title.
 
 
 @dataclass
 class _Run:
-    """One run of query words, as the re-ranker sees it."""
+    """One run of query words, as the ranker sees it."""
 
     keys: list[str]
     folded: list[str]
     accented: bool
+    words: list[str] = field(default_factory=list)
 
 
-class _QueryBuilder:
-    def __init__(self, searcher):
-        self.searcher = searcher
-        self.reader = searcher.reader()
+def _fold_keys(keys: list[str]) -> list[str]:
+    return " ".join(keys).translate(FOLD_TABLE).split()
+
+
+class _Evaluator:
+    def __init__(self, view: "Segments", reader):
+        self.view = view
+        self.reader = reader
         self.exact: set[str] = set()
         self.folded: set[str] = set()
-        self.relaxed: list[Q.Query] = []
         self.runs: list[_Run] = []
+        self.texts: list[_Run] = []
 
-    def build(self, node) -> Q.Query | None:
+    def eval(self, node) -> int | None:
+        """Bitmap of the documents a query node matches (deleted ones included), None for no words."""
         if node is None:
             return None
-        if isinstance(node, P.Text):
-            return self.text(node.text, phrase=False)
-        if isinstance(node, P.Phrase):
-            return self.text(node.text, phrase=True)
+        if isinstance(node, (P.Text, P.Phrase)):
+            return self.text(node.text, phrase=isinstance(node, P.Phrase))
         if isinstance(node, P.And):
-            subs = [self.build(n) for n in node.items if not isinstance(n, P.Not)]
-            nots = [self.build(n.node) for n in node.items if isinstance(n, P.Not)]
-            subs = [s for s in subs if s is not None]
-            nots = [s for s in nots if s is not None]
-            q = Q.And(subs) if len(subs) > 1 else (subs[0] if subs else Q.Every())
-            for n in nots:
-                q = Q.AndNot(q, n)
-            return q
+            pos = [self.eval(n) for n in node.items if not isinstance(n, P.Not)]
+            neg = [self.eval(n.node) for n in node.items if isinstance(n, P.Not)]
+            pos = [b for b in pos if b is not None]
+            out = self.view.everything if not pos else pos[0]
+            for b in pos[1:]:
+                out &= b
+            for b in neg:
+                if b is not None:
+                    out &= ~b
+            return out
         if isinstance(node, P.Or):
-            subs = [s for s in (self.build(n) for n in node.items) if s is not None]
-            return Q.Or(subs) if subs else None
+            subs = [b for b in (self.eval(n) for n in node.items) if b is not None]
+            if not subs:
+                return None
+            out = 0
+            for b in subs:
+                out |= b
+            return out
         if isinstance(node, P.Not):
-            inner = self.build(node.node)
-            return Q.AndNot(Q.Every(), inner) if inner is not None else None
+            inner = self.eval(node.node)
+            return self.view.everything & ~inner if inner is not None else None
         return None
 
-    def _word_starts(self, keys: list[str]) -> dict[int, str]:
-        """Words of the query by the index's own vocabulary (longest known compound first, no pyvi),
-        keyed by the position of their first syllable."""
-        starts: dict[int, str] = {}
+    def _word_starts(self, keys: list[str]) -> list[str]:
+        """Words of the query by the index's own vocabulary (longest known compound first, no pyvi)."""
+        found: list[str] = []
         i = 0
         while i < len(keys):
             for n in (4, 3, 2):
                 if i + n <= len(keys):
                     cand = "_".join(keys[i : i + n])
                     if self.reader.doc_frequency("body_words", cand) or self.reader.doc_frequency("title_words", cand):
-                        starts[i] = cand
+                        found.append(cand)
                         i += n
                         break
             else:
                 i += 1
-        return starts
+        return found
 
-    def text(self, text: str, phrase: bool) -> Q.Query | None:
-        toks = [(kind, key) for kind, key, _, _ in iter_tokens(normalize(text))]
-        if not toks:
+    def text(self, text: str, phrase: bool) -> int | None:
+        keys = [key for _, key, _, _ in iter_tokens(normalize(text))]
+        if not keys:
             return None
-        keys = [k for _, k in toks]
-        fkeys = [fold(k) for k in keys]
+        fkeys = _fold_keys(keys)
         accented = has_diacritics(text)
         self.folded.update(fkeys)
         if accented:
             self.exact.update(keys)
-        self.runs.append(_Run(keys, fkeys, accented))
-
-        if phrase and len(fkeys) > 1:
-            pair = ("title_syl", "body_syl") if accented else ("title_fold", "all_fold")
-            words = keys if accented else fkeys
-            return Q.Or([Q.Phrase(pair[0], words, slop=1), Q.Phrase(pair[1], words, slop=1)])
-
-        # Exact-diacritic and word-view evidence is scored inside the matching clause for short queries,
-        # where it decides the order ("đường" above "dương"); a long query's order comes from the phrase
-        # re-ranker, and unions of two or three long posting lists per syllable would cost it seconds.
         short = len(keys) <= SHORT_QUERY
-        words = self._word_starts(keys) if accented and short else {}
-        clauses, seen = [], set()
-        for i, (k, fk) in enumerate(zip(keys, fkeys)):
-            if fk in seen:
-                continue
-            seen.add(fk)
-            terms = [Q.Term("all_fold", fk)]
-            if accented and short:
-                terms.append(Q.Term("body_syl", k, boost=W_EXACT))
-            if i in words:
-                terms.append(Q.Term("body_words", words[i], boost=W_WORDS))
-            clauses.append(Q.Or(terms) if len(terms) > 1 else terms[0])
-        # The fallback for a query nothing matches in full: any of its five rarest syllables.
-        rare = sorted(clauses, key=lambda c: c.estimate_size(self.reader))[:5]
-        self.relaxed.append(Q.Or(rare) if len(rare) > 1 else rare[0])
-        return Q.And(clauses) if len(clauses) > 1 else clauses[0]
+        run = _Run(keys, fkeys, accented, self._word_starts(keys) if accented and short else [])
+        self.runs.append(run)
+        self.texts.append(run)
+        out = self.view.all_of(["f" + k for k in dict.fromkeys(fkeys)])
+        if phrase and len(fkeys) > 1 and out:
+            out = self._verify_phrase(out, run)
+        return out
+
+    def _verify_phrase(self, bm: int, run: _Run) -> int:
+        pat = (" " + " ".join(run.folded) + " ").encode("utf-8")
+        exact = _exact_pattern(run.keys) if run.accented else None
+        keep = 0
+        for d in members(bm):
+            title, body, words = self.view.views(d)
+            if pat in title or pat in body:
+                if exact is None or len(set(exact.findall(words))) >= len(set(run.keys)):
+                    keep |= 1 << d
+        return keep
 
 
-def _longest_run(doc: list[str], query: list[str]) -> int:
-    """Length of the longest run of consecutive query tokens found consecutively in doc."""
-    if not doc or not query:
-        return 0
-    positions: dict[str, list[int]] = {}
-    for i, t in enumerate(doc):
-        positions.setdefault(t, []).append(i)
-    best = 0
-    for qi in range(len(query)):
-        if len(query) - qi <= best:
-            break
-        for start in positions.get(query[qi], ()):
-            n = 1
-            while qi + n < len(query) and start + n < len(doc) and doc[start + n] == query[qi + n]:
-                n += 1
-            best = max(best, n)
-    return best
+def _exact_pattern(keys: list[str]) -> re.Pattern:
+    alts = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
+    return re.compile(rf"(?<![^\s_])(?:{alts})(?![^\s_])".encode("utf-8"))
 
 
-def _rerank(candidates, runs: list[_Run], stored) -> list[tuple[float, int]]:
-    """Add phrase evidence to the BM25F scores of the best candidates; return (score, docnum), best first."""
-    if not candidates or not any(len(r.folded) > 1 for r in runs):
-        return candidates
-    top = max(sc for sc, _ in candidates) or 1.0
-    out = []
-    for score, docnum in candidates:
-        st = stored(docnum)
-        title = (st.get("title_fold") or "").split()
-        body = (st.get("all_fold") or "").split()
-        bonus = 0.0
-        for r in runs:
-            n = len(r.folded)
-            if n < 2:
-                continue
-            bonus += W_PHRASE_TITLE * _longest_run(title, r.folded) / n
-            bonus += W_PHRASE_BODY * _longest_run(body, r.folded) / n
-        out.append((score / top + bonus, docnum))
-    out.sort(key=lambda t: (-t[0], t[1]))
-    return out
+class _Ranker:
+    """Scores candidate documents from their companion views."""
+
+    def __init__(self, view: "Segments", runs: list[_Run]):
+        self.view = view
+        self.runs = [r for r in runs if r.folded]
+        n = max(view.ndocs, 1)
+        self.avgdl = view.avg_doc_bytes or 1.0
+        terms = dict.fromkeys(k for r in self.runs for k in r.folded)
+        self.terms = [(f" {k} ".encode("utf-8"), self._idf(view.df("f" + k), n)) for k in terms]
+        self.phrases = []
+        for r in self.runs:
+            pats = [f" {a} {b} ".encode("utf-8") for a, b in zip(r.folded, r.folded[1:])]
+            singles = [f" {k} ".encode("utf-8") for k in r.folded]
+            exact = _exact_pattern(r.keys) if r.accented else None
+            nexact = len(set(r.keys))
+            words = (
+                re.compile(rb"(?<!\S)(?:" + b"|".join(re.escape(w.encode("utf-8")) for w in r.words) + rb")(?!\S)")
+                if r.words
+                else None
+            )
+            self.phrases.append((len(r.folded), pats, singles, exact, nexact, words, len(set(r.words))))
+
+    @staticmethod
+    def _idf(df: int, n: int) -> float:
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    @staticmethod
+    def _longest(found: list[bool], singles_found: bool) -> int:
+        best = cur = 0
+        for f in found:
+            cur = cur + 1 if f else 0
+            best = max(best, cur)
+        return best + 1 if best else (1 if singles_found else 0)
+
+    def score(self, docnums: list[int]) -> list[tuple[float, int]]:
+        views = self.view.views
+        k1, b, avgdl = BM25_K1, BM25_B, self.avgdl
+        raw = []
+        for d in docnums:
+            title, body, words = views(d)
+            dl = len(title) + len(body)
+            norm = k1 * (1 - b + b * dl / avgdl)
+            bm = 0.0
+            for pat, idf in self.terms:
+                tf = body.count(pat) + 2 * title.count(pat)
+                if tf:
+                    bm += idf * tf * (k1 + 1) / (tf + norm)
+            bonus = 0.0
+            for n, pats, singles, exact, nexact, wordpat, nwords in self.phrases:
+                if n > 1:
+                    bonus += W_PHRASE_TITLE * self._longest([p in title for p in pats], any(s in title for s in singles)) / n
+                    bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
+                if exact is not None:
+                    bonus += W_EXACT * len(set(exact.findall(words))) / nexact
+                if wordpat is not None:
+                    bonus += W_WORDS * len(set(wordpat.findall(words))) / nwords
+            raw.append((bm, bonus, d))
+        top = max((bm for bm, _, _ in raw), default=0.0) or 1.0
+        out = [(bm / top + bonus, d) for bm, bonus, d in raw]
+        out.sort(key=lambda t: (-t[0], t[1]))
+        return out
+
+
+def _title_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -> list[int]:
+    """About `depth` of the documents in bm: those with the most query syllables in the title first."""
+    keys = list(dict.fromkeys(k for r in runs for k in r.folded))
+    planes: list[int] = []
+    for k in keys:
+        carry = view.bitmap("t" + k) & bm
+        j = 0
+        while carry:
+            if j == len(planes):
+                planes.append(carry)
+                break
+            p = planes[j]
+            planes[j] = p ^ carry
+            carry = p & carry
+            j += 1
+    chosen = 0
+    for c in range(len(keys), 0, -1):
+        tier = at_least(planes, c, bm) & ~chosen
+        room = depth - chosen.bit_count()
+        if tier.bit_count() >= room:
+            return members(chosen) + highest(tier, room)
+        chosen |= tier
+    return members(chosen) + highest(bm & ~chosen, depth - chosen.bit_count())
+
+
+def _most_words(view: "Segments", runs: list[_Run], allowed: int, depth: int) -> list[int]:
+    """For a query nothing matches in full: the documents holding the most of its syllables."""
+    keys = list(dict.fromkeys(k for r in runs for k in r.folded))
+    keys.sort(key=lambda k: view.df("f" + k))
+    keys = keys[:24]
+    planes: list[int] = []
+    for k in keys:
+        carry = view.bitmap("f" + k) & allowed
+        j = 0
+        while carry:
+            if j == len(planes):
+                planes.append(carry)
+                break
+            p = planes[j]
+            planes[j] = p ^ carry
+            carry = p & carry
+            j += 1
+    for c in range(len(keys), 0, -1):
+        tier = at_least(planes, c, allowed)
+        if tier.bit_count() >= min(depth, 10) or c == 1:
+            return highest(tier, depth) if tier.bit_count() > depth else members(tier)
+    return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,25 +493,6 @@ def looks_like_directive(q: str) -> bool:
     return bool(_DIRECTIVE_QUERY.match(q) and re.search(r"\d", q)) or bool(_SHORT_REF_QUERY.match(q))
 
 
-class _TopCollector(collectors.TopCollector):
-    """Exact top N that also records every matching document (for the total and the facets).
-
-    Whoosh's matcher replacement and block-quality skipping drop true top hits under AndMaybe
-    (seen here: the 3rd best article missing from a top 3 that a top 4 had), so both are off.
-    """
-
-    def __init__(self, limit):
-        super().__init__(limit, usequality=False, replace=0)
-
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        return super()._collect(global_docnum, score)
-
-    def results(self):
-        items = sorted(self.items, reverse=True)
-        return self._results([(score, -neg) for score, neg in items], docset=self.docset)
-
-
 class Searcher:
     """An open index: call `search` as often as you like; close when done."""
 
@@ -439,6 +502,7 @@ class Searcher:
             self.ix = open_index(self.index_dir)
             try:
                 self._searcher = self.ix.searcher()
+                self._view = Segments(self._searcher.reader(), self.ix.storage.folder)
                 break
             except OSError:
                 # An index run committing right now merged away a segment between reading the table of
@@ -449,6 +513,7 @@ class Searcher:
         self._suggester = None
 
     def close(self) -> None:
+        self._view.close()
         self._searcher.close()
 
     def __enter__(self):
@@ -459,7 +524,11 @@ class Searcher:
 
     def refresh(self) -> None:
         """See what an index run committed since this searcher opened."""
-        self._searcher = self._searcher.refresh()
+        searcher = self._searcher.refresh()
+        if searcher is not self._searcher:
+            self._searcher = searcher
+            self._view.close()
+            self._view = Segments(searcher.reader(), self.ix.storage.folder)
         self._suggester = None
 
     @property
@@ -499,39 +568,45 @@ class Searcher:
                 node = None
                 if sort == "relevance":
                     sort = "date"
-        s = self._searcher
-        builder = _QueryBuilder(s)
-        text_q = builder.build(node)
-        fq = filter_query(filters, self.known_directives() if filters.directive else ())
-        if text_q is None:
+        view = self._view
+        ev = _Evaluator(view, self._searcher.reader())
+        matched = ev.eval(node)
+        allowed = view.live
+        fb = filter_bitmap(filters, view, self.known_directives() if filters.directive else ())
+        if fb is not None:
+            allowed &= fb
+        if matched is None:
             # No words: list what the filters select (or everything), newest first.
-            text_q = Q.Every()
+            matched = allowed
             if sort == "relevance":
                 sort = "date"
+        else:
+            matched &= allowed
         want = offset + limit
-        stored = functools.lru_cache(maxsize=None)(self._searcher.stored_fields)
-        rerank = sort == "relevance" and any(len(r.folded) > 1 for r in builder.runs)
-        depth = max(want, RERANK_DEPTH) if rerank and want else want
-        docnums, scores, matched = self._ranked(text_q, fq, depth, sort)
-        if rerank:
-            ranked = _rerank(list(zip(scores, docnums)), builder.runs, stored)
-            docnums, scores = [d for _, d in ranked][:want], [sc for sc, _ in ranked][:want]
+        total = matched.bit_count()
+        runs = ev.runs
+        docnums: list[int] = []
+        scores: list[float] = []
+        if want and sort == "date":
+            docnums = view.newest(matched, want)
+            scores = [0.0] * len(docnums)
+        elif want and total:
+            depth = max(want, RERANK_DEPTH)
+            cands = members(matched) if total <= depth else _title_candidates(view, matched, runs, depth)
+            ranked = _Ranker(view, runs).score(cands)[:want]
+            docnums, scores = [d for _, d in ranked], [sc for sc, _ in ranked]
         # `total` and the facets count the articles that match the whole query; `partial` counts the
         # articles shown after them that match only most of its words.
-        total = len(matched)
         partial = 0
-        if total == 0 and want and isinstance(node, P.Text) and builder.relaxed and sort == "relevance":
-            # Nothing matched every word: show the articles that match the most distinctive of them.
-            extra, extra_scores, _ = self._ranked(builder.relaxed[0], fq, max(want, RERANK_DEPTH), sort, fast=True)
-            ranked = _rerank(list(zip(extra_scores, extra)), builder.runs, stored)
-            seen = set(docnums)
-            for sc, d in ranked:
-                if d not in seen and len(docnums) < want:
-                    docnums.append(d)
-                    scores.append(sc)
-                    seen.add(d)
-                    partial += 1
-        matcher = Matcher(frozenset(builder.exact), frozenset(builder.folded)) if builder.folded else None
+        if total == 0 and want and isinstance(node, P.Text) and runs and sort == "relevance":
+            # Nothing matched every word: show the articles that hold the most of them.
+            extra = _most_words(view, runs, allowed, max(want, RERANK_DEPTH))
+            for sc, d in _Ranker(view, runs).score(extra)[:want]:
+                docnums.append(d)
+                scores.append(sc)
+                partial += 1
+        stored = functools.lru_cache(maxsize=None)(self._searcher.stored_fields)
+        matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded else None
         hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
         facet_counts = self._facets(matched, facet_limit) if facets else {}
         suggestion = None
@@ -547,56 +622,25 @@ class Searcher:
 
     def known_directives(self) -> list[str]:
         """Every directive id the indexed articles cite (the facet's vocabulary)."""
-        reader = self._searcher.reader()
-        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("directive")]
+        return self._view.facet_values("directive")
 
-    def _ranked(self, q, fq, want, sort, fast=False):
-        """Top `want` docnums with scores, and the set of every matching docnum.
-
-        `fast` lets Whoosh skip blocks that cannot reach the top (right for a plain OR of terms, whose
-        every match need not be counted); otherwise every match is scored and recorded.
-        """
-        if sort == "date":
-            c = collectors.SortingCollector("date", limit=max(want, 1), reverse=True)
-        elif fast:
-            c = collectors.TopCollector(max(want, 1), usequality=True)
-        else:
-            c = _TopCollector(max(want, 1))
-        if fq is not None:
-            c = collectors.FilterCollector(c, allow=fq)
-        self._searcher.search_with_collector(q, c)
-        results = c.results()
-        docset = set() if fast else results.docs()
-        if want <= 0:
-            return [], [], docset
-        # Sorted results carry the sort key as their "score": report 0 for them.
-        scores = [float(r.score or 0.0) if sort == "relevance" else 0.0 for r in results]
-        return [r.docnum for r in results], scores, docset
-
-    def _facets(self, docnums, facet_limit) -> dict[str, list[FacetCount]]:
-        reader = self._searcher.reader()
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
-        # An index with no committed segment yet (a first run killed before its first batch) has no column.
-        col = reader.column_reader("facets") if docnums and reader.has_column("facets") else None
-        for d in docnums if col is not None else ():
-            raw = col[d]
-            if not raw:
-                continue
-            values = json.loads(raw)
-            for name, vals in values.items():
-                c = counts.get(name)
-                if c is None:
-                    continue
-                for v in vals:
-                    c[v] = c.get(v, 0) + 1
+    def _facets(self, matched: int, facet_limit) -> dict[str, list[FacetCount]]:
+        view = self._view
         out = {}
-        for name, c in counts.items():
-            items = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+        for name in FACET_NAMES:
+            counts = []
+            if matched:
+                for value in view.facet_values(name):
+                    n = (view.facet(name, value) & matched).bit_count()
+                    if n:
+                        counts.append((value, n))
             if name == "year":
-                items = sorted(c.items(), key=lambda kv: kv[0], reverse=True)
+                counts.sort(key=lambda kv: kv[0], reverse=True)
+            else:
+                counts.sort(key=lambda kv: (-kv[1], kv[0]))
             if facet_limit:
-                items = items[:facet_limit]
-            out[name] = [FacetCount(v, n) for v, n in items]
+                counts = counts[:facet_limit]
+            out[name] = [FacetCount(v, n) for v, n in counts]
         return out
 
     def _hit(self, docnum: int, score: float, matcher: Matcher | None, stored=None) -> Hit:
@@ -637,7 +681,7 @@ class Searcher:
         return dict(self._searcher.stored_fields(docnum))
 
     def all_facets(self) -> dict[str, list[FacetCount]]:
-        return self._facets(self._searcher.reader().all_doc_ids(), facet_limit=0)
+        return self._facets(self._view.live, facet_limit=0)
 
     def stats(self) -> dict:
         size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())

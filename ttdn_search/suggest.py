@@ -13,27 +13,37 @@ MIN_DF = 2
 
 
 def build_vocab(reader) -> dict:
-    """Most frequent accented spelling of every folded word and syllable in the index."""
-    maps: dict[str, dict[str, list]] = {"w": {}, "s": {}}
-    for key, fields in (("w", ("title_words", "body_words")), ("s", ("title_syl", "body_syl"))):
-        best = maps[key]
-        for fieldname in fields:
-            if fieldname not in reader.indexed_field_names():
+    """Most frequent accented spelling of every folded word and syllable in the index.
+
+    Both come from the word view: a compound's syllables count towards each syllable's frequency.
+    """
+    words: dict[str, list] = {}
+    syllable_df: dict[str, int] = {}
+    for fieldname in ("title_words", "body_words"):
+        if fieldname not in reader.indexed_field_names():
+            continue
+        for term, info in reader.iter_field(fieldname):
+            df = info.doc_frequency()
+            text = term if isinstance(term, str) else term.decode("utf-8")
+            if not any(c.isalpha() for c in text):
                 continue
-            for term, info in reader.iter_field(fieldname):
-                df = info.doc_frequency()
-                if df < MIN_DF:
-                    continue
-                text = term if isinstance(term, str) else term.decode("utf-8")
-                if not any(c.isalpha() for c in text):
-                    continue
-                if key == "w" and "_" not in text:
-                    continue
-                f = fold(text)
-                cur = best.get(f)
-                if cur is None or df > cur[1]:
-                    best[f] = [text, df]
-    return maps
+            for syl in text.split("_"):
+                syllable_df[syl] = syllable_df.get(syl, 0) + df
+            if df < MIN_DF or "_" not in text:
+                continue
+            f = fold(text)
+            cur = words.get(f)
+            if cur is None or df > cur[1]:
+                words[f] = [text, df]
+    syllables: dict[str, list] = {}
+    for text, df in syllable_df.items():
+        if df < MIN_DF:
+            continue
+        f = fold(text)
+        cur = syllables.get(f)
+        if cur is None or df > cur[1]:
+            syllables[f] = [text, df]
+    return {"w": words, "s": syllables}
 
 
 def write_vocab(index_dir: Path, reader) -> None:

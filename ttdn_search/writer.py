@@ -1,0 +1,62 @@
+"""The index writer: Whoosh's segment writer plus each segment's companion file."""
+
+from __future__ import annotations
+
+from whoosh.writing import SegmentWriter
+
+
+class TtdnWriter(SegmentWriter):
+    """Whoosh's segment writer, writing each new segment's companion file (companion.py) in the same commit.
+
+    Segments are merged only all at once (`commit(merge_all=True)`), so the companion of the merged
+    segment is built from the old companions in exactly the order Whoosh copies the documents. The
+    companion is written after Whoosh has packed the segment and before the table of contents names it:
+    a run killed before that leaves a file Whoosh's clean-up deletes with the unused segment.
+    """
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        from ttdn_search.companion import Builder
+
+        self.companion = Builder()
+        self._merge_all = False
+
+    def add_prepared(self, doc: dict, update: bool) -> None:
+        keys, view, date = doc.pop("_keys"), doc.pop("_view"), doc.pop("_date")
+        if update:
+            self.update_document(**doc)
+        else:
+            self.add_document(**doc)
+        self.companion.add(keys, view, date)
+
+    def commit(self, merge_all: bool = False):  # type: ignore[override]
+        self._merge_all = merge_all
+        super().commit(mergetype=self._merge)
+
+    def _merge(self, writer, segments):
+        if not self._merge_all:
+            return list(segments)
+        from whoosh.reading import SegmentReader
+
+        from ttdn_search.companion import Companion, companion_path
+
+        for seg in segments:
+            comp = Companion(companion_path(self.storage.folder, seg))
+            live = None
+            if seg.has_deletions():
+                live = [d for d in range(seg.doc_count_all()) if not seg.is_deleted(d)]
+            reader = SegmentReader(self.storage, self.schema, seg)
+            try:
+                self.add_reader(reader)
+            finally:
+                reader.close()
+            self.companion.add_segment(comp, live)
+            comp.close()
+        return []
+
+    def _commit_toc(self, segments):
+        if self._added and len(self.companion):
+            from ttdn_search.companion import companion_path
+
+            self.companion.write(companion_path(self.storage.folder, self.newsegment))
+        super()._commit_toc(segments)
