@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ttdn_search.normalize import fold
 
-MAGIC = b"TTDNC1\n\x00"
+MAGIC = b"TTDNC2\n\x00"
 EXT = "ttdn"
 _HEAD = struct.Struct("<8sIIQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len
 _ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data length
@@ -103,12 +103,15 @@ def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, l
     return keys
 
 
-def pack_views(title_folded: str, body_folded: str, words: str) -> bytes:
-    """What the re-ranker reads of a document: the folded syllables of the title and of the body, each
-    padded with spaces so " a b " finds a phrase at either end, and the exact word view (pyvi's words
-    joined by "_", title line first), NUL-separated."""
+def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]]) -> bytes:
+    """What the re-ranker and the facet counter read of a document, NUL-separated: the folded syllables
+    of the title and of the body, each padded with spaces so " a b " finds a phrase at either end; the
+    exact word view (pyvi's words joined by "_", title line first); its facet values ("name\x1fvalue",
+    separated by \x1e)."""
+    facet_keys = "\x1e".join(f"{name}\x1f{v}" for name, values in facets.items() for v in values)
     return b"\x00".join(
-        (f" {title_folded} ".encode("utf-8"), f" {body_folded} ".encode("utf-8"), f" {words} ".encode("utf-8"))
+        (f" {title_folded} ".encode("utf-8"), f" {body_folded} ".encode("utf-8"), f" {words} ".encode("utf-8"),
+         facet_keys.encode("utf-8"))
     )
 
 
@@ -324,7 +327,13 @@ class Companion:
         raw = self.raw_doc(docnum)
         i = raw.index(b"\x00")
         j = raw.index(b"\x00", i + 1)
-        return raw[:i], raw[i + 1 : j], raw[j + 1 :]
+        k = raw.index(b"\x00", j + 1)
+        return raw[:i], raw[i + 1 : j], raw[j + 1 : k]
+
+    def facet_keys(self, docnum: int) -> bytes:
+        """The document's facet values: b"name\x1fvalue" items separated by \x1e."""
+        raw = self.raw_doc(docnum)
+        return raw[raw.rindex(b"\x00") + 1 :]
 
 
 def companion_path(storage_folder: str | Path, segment) -> Path:
@@ -496,3 +505,12 @@ class Segments:
     def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
         comp, local = self._locate(docnum)
         return comp.views(local)
+
+    def facet_keys(self, docnum: int) -> bytes:
+        comp, local = self._locate(docnum)
+        return comp.facet_keys(local)
+
+    def raw(self, docnum: int) -> bytes:
+        """All of a document's views in one string (for a quick substring test)."""
+        comp, local = self._locate(docnum)
+        return comp.raw_doc(local)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -24,12 +25,47 @@ class Matcher:
         return key in self.exact or _fold(key) in self.folded
 
 
+class _FoldCaseTable(dict):
+    """str.translate table: every character to its folded lower-case form, one character for one."""
+
+    def __missing__(self, code):
+        ch = chr(code)
+        f = fold(ch)
+        value = f if len(f) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+        self[code] = value
+        return value
+
+
+_FOLD_CASE = _FoldCaseTable()
+_SYLLABLE = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=256)
+def _syllable_pattern(folded: frozenset[str]) -> re.Pattern | None:
+    """One regex finding every folded query syllable as a whole syllable, or None when some query key
+    is a date, a grouped number or a document code (those need the tokenizer's canonical forms)."""
+    if not folded or not all(_SYLLABLE.fullmatch(k) for k in folded):
+        return None
+    alts = "|".join(re.escape(k) for k in sorted(folded, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])")
+
+
+def _token_matches(text: str, matcher: Matcher):
+    pattern = _syllable_pattern(matcher.folded)
+    if pattern is not None and all(_fold(k) in matcher.folded for k in matcher.exact):
+        # Fast path: search the folded text (same offsets: one character for one) with one regex.
+        for m in pattern.finditer(text.translate(_FOLD_CASE)):
+            yield m.start(), m.end()
+        return
+    for _, key, s, e in iter_tokens(text):
+        if matcher(key):
+            yield s, e
+
+
 def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
     """(start, end) offsets into text of each run of adjacent matching tokens."""
     spans: list[tuple[int, int]] = []
-    for _, key, s, e in iter_tokens(text):
-        if not matcher(key):
-            continue
+    for s, e in _token_matches(text, matcher):
         # Merge with the previous match when only spaces separate them: "thông tin đối ngoại" is one mark.
         if spans and not text[spans[-1][1] : s].strip():
             spans[-1] = (spans[-1][0], e)

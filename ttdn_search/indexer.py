@@ -1,7 +1,7 @@
 """Build and update the index: ingest, tag and segment in worker processes; one writer commits in batches.
 
 Crash safety: Whoosh writes a new segment and then its table of contents, so a commit is all or nothing.
-Articles are committed every `batch_size` documents (env `TTDN_BATCH_SIZE`, default 2000); a run that is
+Articles are committed every `batch_size` documents (env `TTDN_BATCH_SIZE`, default 10,000); a run that is
 killed loses at most the current batch, and the next run skips what was committed (content hash) and
 completes the job. `--rebuild` builds a new index beside the old one and swaps it in only when complete.
 One run at a time: every run holds a lock on `.NAME.lock` beside the index folder NAME (see `run_lock`);
@@ -25,9 +25,9 @@ from ttdn_search.errors import IndexLocked, IndexMissing, SchemaMismatch, TtdnEr
 from ttdn_search.ingest import Article, Skipped, iter_articles
 
 META_FILE = "ttdn.json"
-DEFAULT_BATCH = 2000
-# More segments than this (small runs add up) are merged into one.
-MAX_SEGMENTS = 8
+DEFAULT_BATCH = 10000
+# When runs have left more segments than this, the smallest are merged into one (see `_merge_small`).
+MAX_SEGMENTS = 12
 # Seconds a second index run waits for the first one before it refuses (env TTDN_LOCK_WAIT).
 DEFAULT_LOCK_WAIT = 5.0
 
@@ -265,7 +265,6 @@ def prepare(article: Article) -> dict:
         "idhash": f"{article.id}\x1f{article.content_hash}",
         "title_words": title_words,
         "body_words": body_words,
-        "all_fold": f"{title_fold} {body_fold}",
         "province": SEP.join(values["province"]),
         "province_new": SEP.join(values["province_new"]),
         "provinces": SEP.join(tags.provinces),
@@ -273,7 +272,7 @@ def prepare(article: Article) -> dict:
         "directive": SEP.join(values["directive"]),
         "kind": SEP.join(values["kind"]),
         "_keys": doc_keys(title_fold, body_fold, date, values),
-        "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}"),
+        "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values),
         "_date": date_int(date),
     }
 
@@ -351,7 +350,12 @@ def _create(index_dir: Path):
 
 
 def batch_size_from_env() -> int:
-    """Documents per commit: TTDN_BATCH_SIZE (a developer knob; tests use small batches), else 2000."""
+    """Documents per commit: TTDN_BATCH_SIZE (a developer knob; tests use small batches), else 10,000.
+
+    Each commit is a segment, and Whoosh merges segments slowly (about 9 ms per article), so a fresh
+    build writes few large segments and never merges them; searching ten segments costs little more
+    than searching one (companion bitmaps are shifted and ORed).
+    """
     try:
         return max(1, int(os.environ.get("TTDN_BATCH_SIZE") or DEFAULT_BATCH))
     except ValueError:
@@ -474,11 +478,10 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         if writer is not None:
             writer.commit()
             writer = None
-        segments = len(ix._segments())
-        if segments > 1 and (report.added + report.updated >= batch_size or segments > MAX_SEGMENTS):
-            # A big run leaves one segment per batch, and small runs add up; one segment searches fastest.
+        small = _merge_small(ix._segments())
+        if small:
             writer = _writer(ix, LockError, index_dir)
-            writer.commit(merge_all=True)
+            writer.commit(merge=small)
             writer = None
     finally:
         if writer is not None:
@@ -498,6 +501,15 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                 vocab_generation=generation)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _merge_small(segments) -> list:
+    """The segments to merge after a run: none while there are at most MAX_SEGMENTS, else the smallest
+    ones, so that MAX_SEGMENTS // 2 remain (small incremental runs add up; big segments stay as they are)."""
+    if len(segments) <= MAX_SEGMENTS:
+        return []
+    by_size = sorted(segments, key=lambda seg: seg.doc_count())
+    return by_size[: len(segments) - MAX_SEGMENTS // 2 + 1]
 
 
 def _tidy(ix, index_dir: Path) -> None:

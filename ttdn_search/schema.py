@@ -35,12 +35,11 @@ def build_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True),
         # "id<US>hash", read from the lexicon to skip unchanged articles without loading stored fields.
         idhash=fields.ID(),
-        # The word view (pyvi's segmentation) and the folded syllables of title and body, tokenised in the
-        # worker processes: the writer only splits them on spaces. Matching, facets and ranking read the
-        # segment's companion file (companion.py), which the same commit writes from the same analysis.
+        # The word view (pyvi's segmentation), tokenised in the worker processes: the writer only splits it
+        # on spaces. Matching, facets and ranking read the folded syllables from the segment's companion
+        # file (companion.py), which the same commit writes from the same analysis.
         title_words=fields.TEXT(analyzer=word_analyzer(), phrase=False, field_boost=2.0),
         body_words=fields.TEXT(analyzer=word_analyzer(), phrase=False),
-        all_fold=fields.TEXT(analyzer=word_analyzer(), phrase=False),
         # Facets and filters.
         province=_facet(),
         province_new=_facet(),

@@ -26,9 +26,11 @@ W_EXACT = 0.6
 W_WORDS = 0.5
 W_PHRASE_TITLE = 1.0
 W_PHRASE_BODY = 1.0
-RERANK_DEPTH = 800
+RERANK_DEPTH = 300
 SHORT_QUERY = 4
 BM25_K1, BM25_B = 1.2, 0.75
+# Up to this many matches, facets are counted by reading each match's values, beyond by bitmaps.
+FACET_SCAN = 1500
 
 
 @dataclass
@@ -342,19 +344,25 @@ class _Evaluator:
 
     def _verify_phrase(self, bm: int, run: _Run) -> int:
         pat = (" " + " ".join(run.folded) + " ").encode("utf-8")
-        exact = _exact_pattern(run.keys) if run.accented else None
+        exact = _padded(run.keys) if run.accented else []
         keep = 0
         for d in members(bm):
             title, body, words = self.view.views(d)
             if pat in title or pat in body:
-                if exact is None or len(set(exact.findall(words))) >= len(set(run.keys)):
+                syllables = words.translate(_SYLLABLES)
+                if all(k in syllables for k in exact):
                     keep |= 1 << d
         return keep
 
 
-def _exact_pattern(keys: list[str]) -> re.Pattern:
-    alts = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
-    return re.compile(rf"(?<![^\s_])(?:{alts})(?![^\s_])".encode("utf-8"))
+# The exact word view with pyvi's joiners and the title's line break as spaces: " k " finds a syllable.
+_SYLLABLES = bytes.maketrans(b"_\n", b"  ")
+# ... with only the line break as a space: " w1_w2 " finds a whole word.
+_WORDS = bytes.maketrans(b"\n", b" ")
+
+
+def _padded(keys) -> list[bytes]:
+    return [f" {k} ".encode("utf-8") for k in dict.fromkeys(keys)]
 
 
 class _Ranker:
@@ -371,14 +379,8 @@ class _Ranker:
         for r in self.runs:
             pats = [f" {a} {b} ".encode("utf-8") for a, b in zip(r.folded, r.folded[1:])]
             singles = [f" {k} ".encode("utf-8") for k in r.folded]
-            exact = _exact_pattern(r.keys) if r.accented else None
-            nexact = len(set(r.keys))
-            words = (
-                re.compile(rb"(?<!\S)(?:" + b"|".join(re.escape(w.encode("utf-8")) for w in r.words) + rb")(?!\S)")
-                if r.words
-                else None
-            )
-            self.phrases.append((len(r.folded), pats, singles, exact, nexact, words, len(set(r.words))))
+            exact = _padded(r.keys) if r.accented else []
+            self.phrases.append((len(r.folded), pats, singles, exact, _padded(r.words)))
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
@@ -406,14 +408,19 @@ class _Ranker:
                 if tf:
                     bm += idf * tf * (k1 + 1) / (tf + norm)
             bonus = 0.0
-            for n, pats, singles, exact, nexact, wordpat, nwords in self.phrases:
+            syllables = wordview = None
+            for n, pats, singles, exact, wordpats in self.phrases:
                 if n > 1:
                     bonus += W_PHRASE_TITLE * self._longest([p in title for p in pats], any(s in title for s in singles)) / n
                     bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
-                if exact is not None:
-                    bonus += W_EXACT * len(set(exact.findall(words))) / nexact
-                if wordpat is not None:
-                    bonus += W_WORDS * len(set(wordpat.findall(words))) / nwords
+                if exact:
+                    if syllables is None:
+                        syllables = words.translate(_SYLLABLES)
+                    bonus += W_EXACT * sum(k in syllables for k in exact) / len(exact)
+                if wordpats:
+                    if wordview is None:
+                        wordview = words.translate(_WORDS)
+                    bonus += W_WORDS * sum(w in wordview for w in wordpats) / len(wordpats)
             raw.append((bm, bonus, d))
         top = max((bm for bm, _, _ in raw), default=0.0) or 1.0
         out = [(bm / top + bonus, d) for bm, bonus, d in raw]
@@ -444,6 +451,22 @@ def _title_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -
             return members(chosen) + highest(tier, room)
         chosen |= tier
     return members(chosen) + highest(bm & ~chosen, depth - chosen.bit_count())
+
+
+def _phrase_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -> list[int]:
+    """Up to `depth` documents of bm whose folded title or body holds a whole run of the query."""
+    pats = [f" {' '.join(r.folded)} ".encode("utf-8") for r in runs if len(r.folded) > 1]
+    if not pats:
+        return []
+    raw = view.raw
+    out = []
+    for d in members(bm):
+        doc = raw(d)
+        if any(p in doc for p in pats):
+            out.append(d)
+            if len(out) >= depth:
+                break
+    return out
 
 
 def _most_words(view: "Segments", runs: list[_Run], allowed: int, depth: int) -> list[int]:
@@ -592,7 +615,17 @@ class Searcher:
             scores = [0.0] * len(docnums)
         elif want and total:
             depth = max(want, RERANK_DEPTH)
-            cands = members(matched) if total <= depth else _title_candidates(view, matched, runs, depth)
+            if total <= depth:
+                cands = members(matched)
+            else:
+                # Too many to score: the articles holding a run of the query as a phrase come first, then
+                # those with the most query syllables in the title.
+                cands = _phrase_candidates(view, matched, runs, depth)
+                if len(cands) < depth:
+                    seen = 0
+                    for d in cands:
+                        seen |= 1 << d
+                    cands += _title_candidates(view, matched & ~seen, runs, depth - len(cands))
             ranked = _Ranker(view, runs).score(cands)[:want]
             docnums, scores = [d for _, d in ranked], [sc for sc, _ in ranked]
         # `total` and the facets count the articles that match the whole query; `partial` counts the
@@ -627,9 +660,24 @@ class Searcher:
     def _facets(self, matched: int, facet_limit) -> dict[str, list[FacetCount]]:
         view = self._view
         out = {}
+        scanned: dict[str, dict[str, int]] | None = None
+        if matched and matched.bit_count() <= FACET_SCAN:
+            # Few matches: read each one's facet values. Many: AND each value's bitmap with the matches.
+            scanned = {name: {} for name in FACET_NAMES}
+            for d in members(matched):
+                raw = view.facet_keys(d)
+                if not raw:
+                    continue
+                for item in raw.decode("utf-8").split("\x1e"):
+                    name, _, value = item.partition("\x1f")
+                    c = scanned.get(name)
+                    if c is not None:
+                        c[value] = c.get(value, 0) + 1
         for name in FACET_NAMES:
             counts = []
-            if matched:
+            if scanned is not None:
+                counts = list(scanned[name].items())
+            elif matched:
                 for value in view.facet_values(name):
                     n = (view.facet(name, value) & matched).bit_count()
                     if n:

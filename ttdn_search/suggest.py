@@ -53,6 +53,20 @@ def write_vocab(index_dir: Path, reader) -> None:
     tmp.replace(index_dir / VOCAB_FILE)
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away (folded letters)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    out.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    out.update(a + c + b for a, b in splits for c in _LETTERS)
+    out.discard(word)
+    return out
+
+
 class Suggester:
     """Suggests a better query: accents restored, unknown words corrected."""
 
@@ -89,19 +103,17 @@ class Suggester:
         return out
 
     def correct(self, folded_keys: list[str]) -> list[str]:
-        reader = self.searcher.reader()
+        """Unknown syllables replaced by the most frequent known one within one edit (else two)."""
+        syls = self.vocab["s"]
         out = []
         for k in folded_keys:
-            if reader.doc_frequency("all_fold", k) or not k.isalpha():
+            if k in syls or not k.isalpha() or not k.isascii():
                 out.append(k)
                 continue
-            cands = []
-            for dist in (1, 2):
-                found = [c if isinstance(c, str) else c.decode("utf-8") for c in reader.terms_within("all_fold", k, dist)]
-                cands = [(reader.doc_frequency("all_fold", c), c) for c in found if c != k]
-                if cands:
-                    break
-            out.append(max(cands)[1] if cands else k)
+            near = [c for c in _edits(k) if c in syls]
+            if not near and len(k) > 3:
+                near = [c2 for c in _edits(k) for c2 in _edits(c) if c2 in syls]
+            out.append(max(near, key=lambda c: (syls[c][1], c)) if near else k)
         return out
 
     def suggest(self, query: str, total: int) -> str | None:

@@ -8,7 +8,7 @@ from whoosh.writing import SegmentWriter
 class TtdnWriter(SegmentWriter):
     """Whoosh's segment writer, writing each new segment's companion file (companion.py) in the same commit.
 
-    Segments are merged only all at once (`commit(merge_all=True)`), so the companion of the merged
+    Segments are merged only when asked (`commit(merge=[segments])`), and the companion of the merged
     segment is built from the old companions in exactly the order Whoosh copies the documents. The
     companion is written after Whoosh has packed the segment and before the table of contents names it:
     a run killed before that leaves a file Whoosh's clean-up deletes with the unused segment.
@@ -19,7 +19,7 @@ class TtdnWriter(SegmentWriter):
         from ttdn_search.companion import Builder
 
         self.companion = Builder()
-        self._merge_all = False
+        self._to_merge: list = []
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         keys, view, date = doc.pop("_keys"), doc.pop("_view"), doc.pop("_date")
@@ -29,18 +29,19 @@ class TtdnWriter(SegmentWriter):
             self.add_document(**doc)
         self.companion.add(keys, view, date)
 
-    def commit(self, merge_all: bool = False):  # type: ignore[override]
-        self._merge_all = merge_all
+    def commit(self, merge: list | None = None):  # type: ignore[override]
+        self._to_merge = [seg.segment_id() for seg in merge or ()]
         super().commit(mergetype=self._merge)
 
     def _merge(self, writer, segments):
-        if not self._merge_all:
+        if not self._to_merge:
             return list(segments)
         from whoosh.reading import SegmentReader
 
         from ttdn_search.companion import Companion, companion_path
 
-        for seg in segments:
+        chosen = [seg for seg in segments if seg.segment_id() in self._to_merge]
+        for seg in chosen:
             comp = Companion(companion_path(self.storage.folder, seg))
             live = None
             if seg.has_deletions():
@@ -52,7 +53,7 @@ class TtdnWriter(SegmentWriter):
                 reader.close()
             self.companion.add_segment(comp, live)
             comp.close()
-        return []
+        return [seg for seg in segments if seg.segment_id() not in self._to_merge]
 
     def _commit_toc(self, segments):
         if self._added and len(self.companion):
