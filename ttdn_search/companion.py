@@ -397,7 +397,7 @@ class Segments:
             self._starts.append(offset)
             seglive = full(comp.ndocs)
             if segreader.has_deletions():
-                for d in segreader.deleted_docs():
+                for d in seg.deleted_docs():
                     seglive &= ~(1 << d)
             live |= seglive << offset
         self.ndocs = reader.doc_count_all()

@@ -1,0 +1,99 @@
+"""The per-segment companion files: bitmaps, merges and deletions agree with a fresh one-segment index."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ttdn_search import companion as C
+from ttdn_search.indexer import MAX_SEGMENTS, build_index
+from ttdn_search.search import Filters, Searcher
+
+SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+QUERIES = ["thông tin đối ngoại", "thong tin doi ngoai", "hội nghị tổng kết", "biên giới", '"đối ngoại"',
+           "Kết luận 57-KL/TW", "tỉnh -Quảng", "Lào Cai OR Khánh Hòa", ""]
+
+
+def test_bitmap_helpers():
+    ids = [0, 3, 8, 9, 63, 64, 1000]
+    bm = C.from_ids(ids, 1001)
+    assert C.members(bm) == ids
+    assert C.highest(bm, 3) == [63, 64, 1000]
+    assert C.highest(bm, 50) == ids
+    # Bit-sliced counters: three sets, counts 0..3.
+    sets = [C.from_ids(s, 16) for s in ([1, 2, 3], [2, 3], [3, 5])]
+    planes: list[int] = []
+    for carry in sets:
+        j = 0
+        while carry:
+            if j == len(planes):
+                planes.append(carry)
+                break
+            p = planes[j]
+            planes[j], carry = p ^ carry, p & carry
+            j += 1
+    universe = C.full(16)
+    assert C.members(C.at_least(planes, 3, universe)) == [3]
+    assert C.members(C.at_least(planes, 2, universe)) == [2, 3]
+    assert C.members(C.at_least(planes, 1, universe)) == [1, 2, 3, 5]
+    assert C.at_least(planes, 4, universe) == 0
+
+
+def _articles(tmp_path: Path, n: int, tag: str = "") -> Path:
+    rows = []
+    for line in (SAMPLES / "articles.jsonl").read_text("utf-8").splitlines() if (SAMPLES / "articles.jsonl").exists() else []:
+        rows.append(json.loads(line))
+    out = tmp_path / f"more{tag}.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps({"id": f"extra-{i}", "title": f"Bản tin đối ngoại số {i} {tag}",
+                                "date": f"2024-0{1 + i % 9}-1{i % 9}",
+                                "text": f"Tỉnh Lào Cai thông tin đối ngoại lần {i} {tag}. Hội nghị tổng kết biên giới."},
+                               ensure_ascii=False) + "\n")
+    return out
+
+
+def _snapshot(index: Path) -> list:
+    out = []
+    with Searcher(index) as s:
+        for q in QUERIES:
+            r = s.search(q, limit=50)
+            out.append((q, r.total, sorted(h.id for h in r.hits), {k: sorted((c.value, c.count) for c in v)
+                                                                  for k, v in r.facets.items()}))
+        r = s.search("", filters=Filters(date_from="2024-03", date_to="2024-05-12"), limit=50)
+        out.append(("dates", r.total, sorted(h.id for h in r.hits)))
+    return out
+
+
+def test_many_small_runs_with_updates_match_one_fresh_build(tmp_path, monkeypatch):
+    """Segments from many small runs, updated articles (deletions) and a merge of the small segments
+    answer exactly as one fresh segment does."""
+    extra = _articles(tmp_path, 30)
+    changed = _articles(tmp_path, 30, tag="sửa")
+    inc = tmp_path / "inc"
+    monkeypatch.setenv("TTDN_BATCH_SIZE", "3")
+    build_index([SAMPLES], inc, jobs=1)
+    build_index([extra], inc, jobs=1)
+    # Re-index with new text for the same ids: updates delete the old documents in older segments.
+    report = build_index([changed], inc, jobs=1)
+    assert report.updated == 30
+    with Searcher(inc) as s:
+        # Small runs were merged: no more than MAX_SEGMENTS segments are left.
+        assert 1 <= len(s._view.parts) <= MAX_SEGMENTS
+    monkeypatch.delenv("TTDN_BATCH_SIZE")
+    fresh = tmp_path / "fresh"
+    build_index([SAMPLES, changed], fresh, jobs=1)
+    with Searcher(fresh) as s:
+        assert len(s._view.parts) == 1
+    assert _snapshot(inc) == _snapshot(fresh)
+
+
+def test_segment_without_companion_asks_for_rebuild(tmp_path):
+    from ttdn_search.errors import SchemaMismatch
+
+    d = tmp_path / "ix"
+    build_index([SAMPLES], d, jobs=1)
+    for f in d.glob(f"*.{C.EXT}"):
+        f.unlink()
+    with pytest.raises(SchemaMismatch, match="--rebuild"):
+        Searcher(d)
