@@ -139,14 +139,23 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
             continue
         for s, e in _word_spans(line):
             word = line[s:e]
-            sylls = re.findall(_SYLLABLE, word)
+            parts = word.split()
+            if all(p.isalnum() for p in parts):  # the usual case: syllables separated by spaces
+                if parts:
+                    out.append("_".join(parts).lower())
+                continue
+            sylls = _SYLLABLE_RE.findall(word)
             if sylls:
                 out.append("_".join(sylls).lower())
 
 
+_SYLLABLE_RE = re.compile(_SYLLABLE)
+
+
 def syllable_keys(text: str) -> list[str]:
-    """Index keys of the syllable view of normalised text, one per position."""
-    return [key for _, key, _, _ in iter_tokens(text)]
+    """Index keys of the syllable view of normalised text, one per position (`iter_tokens`' keys)."""
+    return [m.group().lower() if m.lastgroup == "syl" else token_key(m.lastgroup, m.group())
+            for m in TOKEN_RE.finditer(text)]
 
 
 def folded_keys(keys: list[str]) -> list[str]:

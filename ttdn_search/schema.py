@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import RegexTokenizer
 
 from ttdn_search.analysis import word_analyzer
@@ -17,9 +17,25 @@ FACET_FIELDS = ("province", "province_new", "year", "directive", "kind")
 FACET_SEPARATOR = "\x1f"
 
 
+class SpaceSeparatedTerms(formats.Existence):
+    """Which terms a document has, from a string the indexing workers already tokenised and lower-cased:
+    split on spaces, no token objects, no frequencies, no positions. Whoosh does not score these fields
+    (ranking reads the companion file), so nothing more is worth its writing time."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        return ((w, 1, fb, b"") for w in set(value.split()))
+
+
+def _terms(field_boost: float = 1.0) -> fields.FieldType:
+    return fields.FieldType(SpaceSeparatedTerms(field_boost=field_boost), word_analyzer(), scorable=False)
+
+
 def _facet() -> fields.TEXT:
     # Values may hold commas and spaces ("Quán triệt, phổ biến"), so they are joined by a control character.
-    return fields.TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=False, stored=False)
+    f = fields.TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=False, stored=False)
+    f.scorable = False
+    return f
 
 
 def build_schema() -> fields.Schema:
@@ -38,8 +54,8 @@ def build_schema() -> fields.Schema:
         # The word view (pyvi's segmentation), tokenised in the worker processes: the writer only splits it
         # on spaces. Matching, facets and ranking read the folded syllables from the segment's companion
         # file (companion.py), which the same commit writes from the same analysis.
-        title_words=fields.TEXT(analyzer=word_analyzer(), phrase=False, field_boost=2.0),
-        body_words=fields.TEXT(analyzer=word_analyzer(), phrase=False),
+        title_words=_terms(field_boost=2.0),
+        body_words=_terms(),
         # Facets and filters.
         province=_facet(),
         province_new=_facet(),
