@@ -97,3 +97,21 @@ def test_segment_without_companion_asks_for_rebuild(tmp_path):
         f.unlink()
     with pytest.raises(SchemaMismatch, match="--rebuild"):
         Searcher(d)
+
+
+def test_incremental_run_updates_the_vocabulary(tmp_path):
+    """A run that adds articles updates vocab.json from the new segment: accents of new words restore."""
+    d = tmp_path / "ix"
+    build_index([SAMPLES], d, jobs=1)
+    new = tmp_path / "new.jsonl"
+    new.write_text("\n".join(json.dumps({"id": f"blv-{i}", "title": f"Ngư dân đảo Bạch Long Vĩ bám biển {i}",
+                                         "text": "Huyện đảo Bạch Long Vĩ đón đoàn công tác.", "date": "2024-05-02"},
+                                        ensure_ascii=False) for i in range(3)), "utf-8")
+    before = json.loads((d / "vocab.json").read_text("utf-8"))
+    assert "bach_long_vi" not in before["w"]
+    build_index([new], d, jobs=1)
+    after = json.loads((d / "vocab.json").read_text("utf-8"))
+    assert after["w"]["bach_long_vi"][0] == "bạch_long_vĩ"
+    assert set(before["s"]) <= set(after["s"])
+    with Searcher(d) as s:
+        assert s.search("bach long vi").suggestion == "bạch long vĩ"

@@ -422,6 +422,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         ix = open_index(index_dir)
     existing = _existing_hashes(ix)
     jobs = jobs or os.cpu_count() or 1
+    segments_before = {seg.segment_id() for seg in ix._segments()}
+    start_generation = ix.latest_generation()
 
     seen: dict[str, str] = {}
 
@@ -496,7 +498,16 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         if read_meta(index_dir).get("vocab_generation") != generation or not (index_dir / "vocab.json").exists():
             from ttdn_search.suggest import write_vocab
 
-            write_vocab(index_dir, s.reader())
+            leaves = s.reader().leaf_readers()
+            now = {r.segment().segment_id() for r, _ in leaves if r.segment() is not None}
+            # Only added segments, no merge, and the previous vocabulary matches the generation this run
+            # started from: update it with the new segments' words; otherwise read the whole lexicon.
+            incremental = (
+                not fresh and segments_before <= now
+                and read_meta(index_dir).get("vocab_generation") == start_generation
+            )
+            new = [r for r, _ in leaves if r.segment() is not None and r.segment().segment_id() not in segments_before]
+            write_vocab(index_dir, s.reader(), new if incremental else None)
     _write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total,
                 vocab_generation=generation)
     report.seconds = time.perf_counter() - start

@@ -12,8 +12,8 @@ VOCAB_FILE = "vocab.json"
 MIN_DF = 2
 
 
-def build_vocab(reader) -> dict:
-    """Most frequent accented spelling of every folded word and syllable in the index.
+def build_vocab(reader, min_df: int = MIN_DF) -> dict:
+    """Most frequent accented spelling of every folded word and syllable in the index (or segment).
 
     Both come from the word view: a compound's syllables count towards each syllable's frequency.
     """
@@ -29,7 +29,7 @@ def build_vocab(reader) -> dict:
                 continue
             for syl in text.split("_"):
                 syllable_df[syl] = syllable_df.get(syl, 0) + df
-            if df < MIN_DF or "_" not in text:
+            if df < min_df or "_" not in text:
                 continue
             f = fold(text)
             cur = words.get(f)
@@ -37,7 +37,7 @@ def build_vocab(reader) -> dict:
                 words[f] = [text, df]
     syllables: dict[str, list] = {}
     for text, df in syllable_df.items():
-        if df < MIN_DF:
+        if df < min_df:
             continue
         f = fold(text)
         cur = syllables.get(f)
@@ -46,8 +46,31 @@ def build_vocab(reader) -> dict:
     return {"w": words, "s": syllables}
 
 
-def write_vocab(index_dir: Path, reader) -> None:
-    vocab = build_vocab(reader)
+def write_vocab(index_dir: Path, reader, new_segments: list | None = None) -> None:
+    """Write vocab.json from the whole index, or, given the segment readers a run added, update the
+    existing file with their words only (a run that adds 100 articles to 100,000 reads 100 articles'
+    words, not the whole lexicon)."""
+    vocab = None
+    if new_segments is not None:
+        try:
+            vocab = json.loads((index_dir / VOCAB_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            vocab = None
+    if vocab is None:
+        vocab = build_vocab(reader)
+    else:
+        for seg in new_segments:
+            part = build_vocab(seg, min_df=1)
+            for key in ("w", "s"):
+                old = vocab.setdefault(key, {})
+                for f, (text, df) in part[key].items():
+                    cur = old.get(f)
+                    if cur is None:
+                        old[f] = [text, df]
+                    elif cur[0] == text:
+                        cur[1] += df
+                    elif df > cur[1]:
+                        old[f] = [text, df]
     tmp = index_dir / (VOCAB_FILE + ".tmp")
     tmp.write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), "utf-8")
     tmp.replace(index_dir / VOCAB_FILE)
