@@ -20,6 +20,7 @@ matches its segment pattern), and a search over a segment without one says to re
 
 from __future__ import annotations
 
+import bisect
 import json
 import mmap
 import re
@@ -330,6 +331,13 @@ class Companion:
         k = raw.index(b"\x00", j + 1)
         return raw[:i], raw[i + 1 : j], raw[j + 1 : k]
 
+    def contains_any(self, docnum: int, patterns: list[bytes]) -> bool:
+        """True when the document's stored views hold any of the patterns (searched in place, no copy)."""
+        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        find = self._mm.find
+        return any(find(p, base + s, base + e) >= 0 for p in patterns)
+
     def facet_keys(self, docnum: int) -> bytes:
         """The document's facet values: b"name\x1fvalue" items separated by \x1e."""
         raw = self.raw_doc(docnum)
@@ -413,8 +421,8 @@ class Segments:
             comp.close()
 
     def _locate(self, docnum: int) -> tuple[Companion, int]:
-        import bisect
-
+        if len(self.parts) == 1:
+            return self.parts[0][0], docnum
         i = bisect.bisect_right(self._starts, docnum) - 1
         comp, offset = self.parts[i]
         return comp, docnum - offset
@@ -510,7 +518,6 @@ class Segments:
         comp, local = self._locate(docnum)
         return comp.facet_keys(local)
 
-    def raw(self, docnum: int) -> bytes:
-        """All of a document's views in one string (for a quick substring test)."""
+    def contains_any(self, docnum: int, patterns: list[bytes]) -> bool:
         comp, local = self._locate(docnum)
-        return comp.raw_doc(local)
+        return comp.contains_any(local, patterns)

@@ -458,11 +458,10 @@ def _phrase_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) 
     pats = [f" {' '.join(r.folded)} ".encode("utf-8") for r in runs if len(r.folded) > 1]
     if not pats:
         return []
-    raw = view.raw
+    contains = view.contains_any
     out = []
     for d in members(bm):
-        doc = raw(d)
-        if any(p in doc for p in pats):
+        if contains(d, pats):
             out.append(d)
             if len(out) >= depth:
                 break
