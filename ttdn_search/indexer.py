@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing as mp
 import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ttdn_search.errors import IndexLocked, IndexMissing, SchemaMismatch, TtdnError
-from ttdn_search.ingest import Article, Skipped, iter_articles
+if TYPE_CHECKING:
+    from ttdn_search.ingest import Article, Skipped
 
 META_FILE = "ttdn.json"
 DEFAULT_BATCH = 10000
@@ -281,6 +281,8 @@ def _prepare_safe(article: Article) -> dict | Skipped:
     try:
         return prepare(article)
     except Exception as exc:  # one bad article must not stop the run
+        from ttdn_search.ingest import Skipped
+
         return Skipped(article.path or article.id, f"lỗi khi phân tích bài '{article.id}': {exc!r}")
 
 
@@ -306,6 +308,8 @@ def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped
         for a in articles:
             yield _prepare_safe(a)
         return
+    import multiprocessing as mp
+
     # fork shares the loaded model pages with the workers; spawn would reload everything per worker.
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
@@ -413,6 +417,8 @@ def _swap(new: Path, index_dir: Path) -> None:
 def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip) -> IndexReport:
     from whoosh import index as windex
     from whoosh.writing import LockError
+
+    from ttdn_search.ingest import Skipped, iter_articles
 
     start = time.perf_counter()
     report = IndexReport()
