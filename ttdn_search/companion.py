@@ -414,7 +414,7 @@ class Segments:
         total_bytes = sum(c.doc_bytes for c, _ in self.parts)
         self.avg_doc_bytes = total_bytes / self.ndocs if self.ndocs else 0.0
         self._facets: dict[tuple[str, str], int] = {}
-        self._values: dict[str, list[str]] | None = None
+        self._values: dict[str, dict[str, int]] | None = None
 
     def close(self) -> None:
         for comp, _ in self.parts:
@@ -458,15 +458,24 @@ class Segments:
         return bm
 
     def facet_values(self, name: str) -> list[str]:
+        """Every value of a facet, sorted."""
+        return sorted(self._facet_dfs().get(name, {}))
+
+    def facet_values_by_df(self, name: str) -> list[tuple[str, int]]:
+        """(value, number of documents) of a facet, most frequent first (deleted documents included)."""
+        return sorted(self._facet_dfs().get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _facet_dfs(self) -> dict[str, dict[str, int]]:
         if self._values is None:
-            values: dict[str, set[str]] = {}
+            values: dict[str, dict[str, int]] = {}
             for comp, _ in self.parts:
-                for key in comp.keylist:
+                for key, df in comp.keylist.items():
                     if key[0] == "F":
                         fname, _, value = key[1:].partition("\x1f")
-                        values.setdefault(fname, set()).add(value)
-            self._values = {k: sorted(v) for k, v in values.items()}
-        return self._values.get(name, [])
+                        d = values.setdefault(fname, {})
+                        d[value] = d.get(value, 0) + df
+            self._values = values
+        return self._values
 
     def _months(self) -> list[str]:
         return sorted({k[1:] for comp, _ in self.parts for k in comp.keylist if k[0] == "M"}, reverse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import re
 import time
@@ -26,7 +27,7 @@ W_EXACT = 0.6
 W_WORDS = 0.5
 W_PHRASE_TITLE = 1.0
 W_PHRASE_BODY = 1.0
-RERANK_DEPTH = 300
+RERANK_DEPTH = 100
 SHORT_QUERY = 4
 BM25_K1, BM25_B = 1.2, 0.75
 # Up to this many matches, facets are counted by reading each match's values, beyond by bitmaps.
@@ -717,10 +718,19 @@ class Searcher:
             if scanned is not None:
                 counts = list(scanned[name].items())
             elif matched:
-                for value in view.facet_values(name):
+                prune = facet_limit and name != "year"
+                best: list[int] = []  # the facet_limit largest counts so far (a min-heap)
+                for value, df in view.facet_values_by_df(name):
+                    if prune and len(best) >= facet_limit and df < best[0]:
+                        break  # no later value (df at most this one's) can enter the shown top
                     n = (view.facet(name, value) & matched).bit_count()
                     if n:
                         counts.append((value, n))
+                        if prune:
+                            if len(best) < facet_limit:
+                                heapq.heappush(best, n)
+                            elif n > best[0]:
+                                heapq.heapreplace(best, n)
             if name == "year":
                 counts.sort(key=lambda kv: kv[0], reverse=True)
             else:
