@@ -346,8 +346,12 @@ class _Evaluator:
     def _verify_phrase(self, bm: int, run: _Run) -> int:
         pat = (" " + " ".join(run.folded) + " ").encode("utf-8")
         exact = _padded(run.keys) if run.accented else []
+        contains = self.view.contains_any
         keep = 0
         for d in members(bm):
+            # Searched in place first; the views are copied only for the few that hold the phrase.
+            if not contains(d, [pat]):
+                continue
             title, body, words = self.view.views(d)
             if pat in title or pat in body:
                 syllables = words.translate(_SYLLABLES)
