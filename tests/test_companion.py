@@ -115,3 +115,25 @@ def test_incremental_run_updates_the_vocabulary(tmp_path):
     assert set(before["s"]) <= set(after["s"])
     with Searcher(d) as s:
         assert s.search("bach long vi").suggestion == "bạch long vĩ"
+
+
+def test_raw_key_skips_unchanged_records_but_never_a_stale_one(tmp_path):
+    """A re-run skips records by their exact bytes; a record whose id another file has since updated
+    is read again and restored."""
+    def write(name, text):
+        p = tmp_path / name
+        p.write_text(json.dumps({"id": "x", "title": "Tin thử", "text": text, "date": "2024-01-02"},
+                                ensure_ascii=False) + "\n", "utf-8")
+        return p
+
+    d = tmp_path / "ix"
+    a = write("a.jsonl", "Phiên bản một về biên giới.")
+    b = write("b.jsonl", "Phiên bản hai về hợp tác.")
+    assert build_index([a], d, jobs=1).added == 1
+    again = build_index([a], d, jobs=1)
+    assert (again.unchanged, again.added, again.updated) == (1, 0, 0)
+    assert build_index([b], d, jobs=1).updated == 1
+    back = build_index([a], d, jobs=1)
+    assert (back.unchanged, back.updated) == (0, 1)
+    with Searcher(d) as s:
+        assert s.search("biên giới").total == 1 and s.search("hợp tác").total == 0

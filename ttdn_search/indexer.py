@@ -263,6 +263,7 @@ def prepare(article: Article) -> dict:
         "tags": tags.to_json(),
         "content_hash": article.content_hash,
         "idhash": f"{article.id}\x1f{article.content_hash}",
+        "rawkey": f"{article.raw_key}\x1f{article.id}\x1f{article.content_hash}" if article.raw_key else None,
         "title_words": title_words,
         "body_words": body_words,
         "province": SEP.join(values["province"]),
@@ -320,14 +321,17 @@ def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped
 # Building
 
 
-def _existing_hashes(ix) -> dict[str, str]:
-    """id -> content hash of every committed document, read from the lexicon (no stored fields)."""
+def _existing_hashes(ix) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """id -> content hash of every committed document, and raw key -> (id, hash) of the JSONL records
+    they came from, read from the lexicon (no stored fields)."""
     out: dict[str, str] = {}
+    raw: dict[str, tuple[str, str]] = {}
     stale: set[str] = set()
     with ix.searcher() as s:
         reader = s.reader()
-        if "idhash" not in reader.indexed_field_names():
-            return out
+        fields = reader.indexed_field_names()
+        if "idhash" not in fields:
+            return out, raw
         for term in reader.lexicon("idhash"):
             key = term.decode("utf-8")
             doc_id, _, digest = key.rpartition("\x1f")
@@ -338,7 +342,13 @@ def _existing_hashes(ix) -> dict[str, str]:
         for doc_id in stale:
             docnum = s.document_number(id=doc_id)
             out[doc_id] = reader.stored_fields(docnum).get("content_hash", "") if docnum is not None else ""
-    return out
+        if "rawkey" in fields:
+            for term in reader.lexicon("rawkey"):
+                key, doc_id, digest = term.decode("utf-8").split("\x1f", 2)
+                # Only records whose content is what the index holds now (not a deleted older version).
+                if out.get(doc_id) == digest:
+                    raw[key] = (doc_id, digest)
+    return out, raw
 
 
 def _create(index_dir: Path):
@@ -418,7 +428,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     from whoosh import index as windex
     from whoosh.writing import LockError
 
-    from ttdn_search.ingest import Skipped, iter_articles
+    from ttdn_search.ingest import Skipped, Unchanged, iter_articles
 
     start = time.perf_counter()
     report = IndexReport()
@@ -426,7 +436,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         ix = _create(index_dir)
     else:
         ix = open_index(index_dir)
-    existing = _existing_hashes(ix)
+    existing, known_raw = _existing_hashes(ix)
     jobs = jobs or os.cpu_count() or 1
     segments_before = {seg.segment_id() for seg in ix._segments()}
     start_generation = ix.latest_generation()
@@ -434,11 +444,26 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     seen: dict[str, str] = {}
 
     def to_index() -> Iterator[Article]:
-        for item in iter_articles(paths):
+        for item in iter_articles(paths, known_raw):
             if isinstance(item, Skipped):
                 report.skipped.append(item)
                 if on_skip:
                     on_skip(item)
+                continue
+            if isinstance(item, Unchanged):
+                if item.id in seen:
+                    if seen[item.id] == item.content_hash:
+                        report.duplicates += 1
+                    else:
+                        sk = Skipped(item.id, f"trùng id '{item.id}' với một bài trước trong lần chạy này; giữ bài đầu")
+                        report.skipped.append(sk)
+                        if on_skip:
+                            on_skip(sk)
+                    continue
+                seen[item.id] = item.content_hash
+                report.unchanged += 1
+                if progress:
+                    progress(1)
                 continue
             if item.id in seen:
                 if seen[item.id] == item.content_hash:

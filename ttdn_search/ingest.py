@@ -45,6 +45,9 @@ class Article:
     meta_lines: list[str] = field(default_factory=list)
     # The JSONL line the article came from, for messages about it.
     line: int | None = None
+    # For a JSONL record: a digest of its file, line and exact bytes (see `raw_key`), so a later run can
+    # tell it unchanged without cleaning the page again.
+    raw_key: str = ""
     # Every text field went through normalize() in clean_page: consumers need not do it again.
     normalized: ClassVar[bool] = True
 
@@ -356,6 +359,22 @@ def _record_date(value) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
 
 
+@dataclass
+class Unchanged:
+    """A record an earlier run indexed from the same file, line and bytes: nothing to read again."""
+
+    id: str
+    content_hash: str
+
+
+def raw_key(path: str, lineno: int, raw: bytes) -> str:
+    """Digest of where a JSONL record is and of its exact bytes."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{path}:{lineno}\n".encode("utf-8", "surrogateescape"))
+    h.update(raw)
+    return h.hexdigest()
+
+
 def article_from_record(rec: dict, default_id: str, path: str | None = None) -> Article:
     """An Article from one JSON record; raises ValueError with a Vietnamese reason when it is unusable."""
     if not isinstance(rec, dict):
@@ -400,7 +419,7 @@ def _bounded_lines(fh) -> Iterator[bytes | None]:
             yield raw
 
 
-def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
+def _read_jsonl(path: Path, root: Path | None, known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     stem = _file_id(path, root).rsplit(".", 1)[0]
     with opener(path, "rb") as fh:
@@ -409,6 +428,11 @@ def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
                 yield Skipped(str(path), f"dòng quá dài (hơn {MAX_RECORD_BYTES // (1024 * 1024)} MB)", lineno)
                 continue
             if not raw.strip():
+                continue
+            key = raw_key(str(path), lineno, raw)
+            seen = known.get(key) if known else None
+            if seen is not None:
+                yield Unchanged(*seen)
                 continue
             try:
                 rec = json.loads(raw.decode("utf-8"))
@@ -421,6 +445,7 @@ def _read_jsonl(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
             try:
                 article = article_from_record(rec, f"{stem}:{lineno}", str(path))
                 article.line = lineno
+                article.raw_key = key
                 yield article
             except ValueError as exc:
                 yield Skipped(str(path), str(exc), lineno)
@@ -487,15 +512,16 @@ def iter_paths(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, Path 
             yield (p, None)
 
 
-def read_file(path: Path, root: Path | None = None) -> Iterator[Article | Skipped]:
-    """Articles in one file; problems come back as Skipped items, never as exceptions."""
+def read_file(path: Path, root: Path | None = None, known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:
+    """Articles in one file; problems come back as Skipped items, never as exceptions. `known` maps the
+    `raw_key` of JSONL records an earlier run indexed to (id, content hash): those come back as Unchanged."""
     reader = _reader_for(path)
     try:
         size = path.stat().st_size
         if reader is not _read_jsonl and size > MAX_FILE_BYTES:
             yield Skipped(str(path), f"tệp quá lớn ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB)")
             return
-        yield from reader(path, root)
+        yield from (reader(path, root, known) if reader is _read_jsonl else reader(path, root))
     except _Unreadable as exc:
         yield Skipped(str(path), str(exc))
     except PermissionError:
@@ -504,10 +530,11 @@ def read_file(path: Path, root: Path | None = None) -> Iterator[Article | Skippe
         yield Skipped(str(path), f"lỗi đọc tệp ({getattr(exc, 'strerror', None) or exc})")
 
 
-def iter_articles(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Skipped]:
-    """Every article under the given files and folders, in a stable order, with skipped inputs in between."""
+def iter_articles(paths: Iterable[str | os.PathLike], known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:
+    """Every article under the given files and folders, in a stable order, with skipped inputs in between
+    (and, given `known`, records an earlier run indexed as Unchanged; see `read_file`)."""
     for item in iter_paths(paths):
         if isinstance(item, Skipped):
             yield item
         else:
-            yield from read_file(*item)
+            yield from read_file(*item, known=known)

@@ -51,6 +51,9 @@ def build_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True),
         # "id<US>hash", read from the lexicon to skip unchanged articles without loading stored fields.
         idhash=fields.ID(),
+        # "raw key<US>id<US>hash" of a JSONL record (ingest.raw_key): a re-run skips an unchanged record
+        # without cleaning its page again.
+        rawkey=fields.ID(),
         # The word view (pyvi's segmentation), tokenised in the worker processes: the writer only splits it
         # on spaces. Matching, facets and ranking read the folded syllables from the segment's companion
         # file (companion.py), which the same commit writes from the same analysis.

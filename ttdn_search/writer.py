@@ -29,6 +29,8 @@ class TtdnWriter(SegmentWriter):
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         keys, view, date = doc.pop("_keys"), doc.pop("_view"), doc.pop("_date")
+        if doc.get("rawkey") is None:  # not from a JSONL record
+            doc.pop("rawkey", None)
         if update:
             self.update_document(**doc)
         else:
