@@ -22,16 +22,7 @@ def test_bitmap_helpers():
     assert C.highest(bm, 50) == ids
     # Bit-sliced counters: three sets, counts 0..3.
     sets = [C.from_ids(s, 16) for s in ([1, 2, 3], [2, 3], [3, 5])]
-    planes: list[int] = []
-    for carry in sets:
-        j = 0
-        while carry:
-            if j == len(planes):
-                planes.append(carry)
-                break
-            p = planes[j]
-            planes[j], carry = p ^ carry, p & carry
-            j += 1
+    planes = C.count_planes(sets)
     universe = C.full(16)
     assert C.members(C.at_least(planes, 3, universe)) == [3]
     assert C.members(C.at_least(planes, 2, universe)) == [2, 3]

@@ -348,6 +348,22 @@ def companion_path(storage_folder: str | Path, segment) -> Path:
     return Path(storage_folder) / f"{segment.segment_id()}.{EXT}"
 
 
+def count_planes(bitmaps) -> list[int]:
+    """Bit-sliced counters: planes[j] holds bit j of how many of the bitmaps hold each document."""
+    planes: list[int] = []
+    for carry in bitmaps:
+        j = 0
+        while carry:
+            if j == len(planes):
+                planes.append(carry)
+                break
+            p = planes[j]
+            planes[j] = p ^ carry
+            carry = p & carry
+            j += 1
+    return planes
+
+
 def at_least(planes: list[int], c: int, universe: int) -> int:
     """Documents whose bit-sliced counter (planes[j] holds bit j of every count) is at least c."""
     if c <= 0:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.companion import FOLD_TABLE, Segments, at_least, highest, members
+from ttdn_search.companion import FOLD_TABLE, Segments, at_least, count_planes, highest, members
 from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
@@ -436,18 +436,7 @@ class _Ranker:
 def _title_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -> list[int]:
     """About `depth` of the documents in bm: those with the most query syllables in the title first."""
     keys = list(dict.fromkeys(k for r in runs for k in r.folded))
-    planes: list[int] = []
-    for k in keys:
-        carry = view.bitmap("t" + k) & bm
-        j = 0
-        while carry:
-            if j == len(planes):
-                planes.append(carry)
-                break
-            p = planes[j]
-            planes[j] = p ^ carry
-            carry = p & carry
-            j += 1
+    planes = count_planes(view.bitmap("t" + k) & bm for k in keys)
     chosen = 0
     for c in range(len(keys), 0, -1):
         tier = at_least(planes, c, bm) & ~chosen
@@ -478,18 +467,7 @@ def _most_words(view: "Segments", runs: list[_Run], allowed: int, depth: int) ->
     keys = list(dict.fromkeys(k for r in runs for k in r.folded))
     keys.sort(key=lambda k: view.df("f" + k))
     keys = keys[:24]
-    planes: list[int] = []
-    for k in keys:
-        carry = view.bitmap("f" + k) & allowed
-        j = 0
-        while carry:
-            if j == len(planes):
-                planes.append(carry)
-                break
-            p = planes[j]
-            planes[j] = p ^ carry
-            carry = p & carry
-            j += 1
+    planes = count_planes(view.bitmap("f" + k) & allowed for k in keys)
     for c in range(len(keys), 0, -1):
         tier = at_least(planes, c, allowed)
         if tier.bit_count() >= min(depth, 10) or c == 1:
