@@ -84,7 +84,6 @@ class _FoldTable(dict):
 
 
 FOLD_TABLE = _FoldTable({ord("_"): " "})
-SPACE_TABLE = {ord("_"): " "}
 
 
 def fold_keys(keys: list[str]) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.companion import FOLD_TABLE, Segments, at_least, count_planes, highest, members
+from ttdn_search.companion import Segments, at_least, count_planes, fold_keys, highest, members
 from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
@@ -266,10 +266,6 @@ class _Run:
     words: list[str] = field(default_factory=list)
 
 
-def _fold_keys(keys: list[str]) -> list[str]:
-    return " ".join(keys).translate(FOLD_TABLE).split()
-
-
 class _Evaluator:
     def __init__(self, view: "Segments", reader):
         self.view = view
@@ -329,7 +325,7 @@ class _Evaluator:
         keys = [key for _, key, _, _ in iter_tokens(normalize(text))]
         if not keys:
             return None
-        fkeys = _fold_keys(keys)
+        fkeys = fold_keys(keys).split()  # the index's own folding (companion.fold_keys)
         accented = has_diacritics(text)
         self.folded.update(fkeys)
         if accented:
