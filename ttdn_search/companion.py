@@ -4,8 +4,8 @@ Whoosh keeps the documents, the pyvi word view, the folded view and the tags; ev
 also gets `<segment>.ttdn` beside its `.seg`, written by the same commit (see indexer.TtdnWriter):
 
 - postings of the folded syllables of title+body (`f`), of the title alone (`t`), of every facet value
-  (`F<name>\\x1f<value>`) and of the month of publication (`MYYYY-MM`), keyed by the segment's own
-  document numbers. A key held by more than 1/32 of the documents is stored as a bitmap, a rarer one as
+  (`F<name>\\x1f<value>`), of the month of publication (`MYYYY-MM`) and of hashed pairs of adjacent
+  folded syllables (`b<bucket>`, see `bigrams`), keyed by the segment's own document numbers. A key held by more than 1/32 of the documents is stored as a bitmap, a rarer one as
   an array of document numbers;
 - each document's word view (pyvi's segmentation, lower case, the title on the first line), which the
   re-ranker reads for phrase, exact-diacritic and word evidence without unpickling stored fields;
@@ -31,12 +31,13 @@ from pathlib import Path
 
 from ttdn_search.normalize import fold
 
-MAGIC = b"TTDNC2\n\x00"
+MAGIC = b"TTDNC3\n\x00"
 EXT = "ttdn"
 _HEAD = struct.Struct("<8sIIQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len
 _ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data length
 _BITMAP, _ARRAY = 1, 0
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
+BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
 
 # Bit positions of every byte value, and the non-zero bytes of a bitmap.
 _BITS = tuple(tuple(j for j in range(8) if v >> j & 1) for v in range(256))
@@ -91,16 +92,49 @@ def fold_keys(keys: list[str]) -> str:
     return " ".join(keys).translate(FOLD_TABLE)
 
 
-def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]]) -> list[str]:
-    """Every companion key of one document (computed in the indexing workers)."""
-    title = set(title_folded.split())
-    keys = ["f" + k for k in title.union(body_folded.split())]
+class _SyllableHash(dict):
+    """crc32 of a folded syllable, remembered: a process meets the same few ten thousand syllables."""
+
+    def __missing__(self, syllable: str) -> int:
+        h = self[syllable] = zlib.crc32(syllable.encode("utf-8"))
+        return h
+
+
+_HASH = _SyllableHash()
+_BUCKETS = (1 << BIGRAM_BITS) - 1
+
+
+def bigrams(folded: list[str]) -> set[int]:
+    """The buckets of every pair of adjacent folded syllables.
+
+    A phrase can only be in a document holding all its pairs, so ANDing the pairs' buckets finds the few
+    documents worth testing for it (a bucket shared by other pairs only adds candidates, never loses
+    one). Hashing keeps the keys to 65,536 per segment, whatever the vocabulary; the hash is crc32, the
+    same in every process and on every machine."""
+    if len(folded) < 2:
+        return set()
+    h = _HASH
+    hs = [h[k] for k in folded]
+    return {((a * 0x9E3779B1) >> 16 ^ b) & _BUCKETS for a, b in zip(hs, hs[1:])}
+
+
+def bigram_key(bucket: int) -> str:
+    return f"b{bucket:04x}"
+
+
+def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]]) -> tuple[list[str], set[int]]:
+    """Every companion key of one document and its bigram buckets (computed in the indexing workers)."""
+    title_tokens = title_folded.split()
+    body_tokens = body_folded.split()
+    title = set(title_tokens)
+    keys = ["f" + k for k in title.union(body_tokens)]
     keys.extend("t" + k for k in title)
     for name, values in facets.items():
         keys.extend(f"F{name}\x1f{v}" for v in values)
     if len(date) >= 7:
         keys.append("M" + date[:7])
-    return keys
+    # Title and body apart: a pair across the end of the title is no phrase of the article.
+    return keys, bigrams(title_tokens) | bigrams(body_tokens)
 
 
 def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]]) -> bytes:
@@ -131,20 +165,28 @@ class Builder:
 
     def __init__(self):
         self.postings: dict[str, array] = {}
+        self.pairs: list[array | None] = [None] * (1 << BIGRAM_BITS)  # bigram bucket -> documents
         self.docs: list[bytes] = []
         self.dates = array("I")
 
     def __len__(self) -> int:
         return len(self.docs)
 
-    def add(self, keys: list[str], view: bytes, date: int) -> None:
-        """One document: its keys, its views (see `pack_views`) and its date."""
+    def add(self, keys: list[str], view: bytes, date: int, pairs=()) -> None:
+        """One document: its keys, its views (see `pack_views`), its date and its bigram buckets."""
         n = len(self.docs)
         postings = self.postings
         for k in keys:
             a = postings.get(k)
             if a is None:
                 postings[k] = array("I", (n,))
+            else:
+                a.append(n)
+        buckets = self.pairs
+        for b in pairs:
+            a = buckets[b]
+            if a is None:
+                buckets[b] = array("I", (n,))
             else:
                 a.append(n)
         self.docs.append(view)
@@ -167,6 +209,14 @@ class Builder:
                 new = array("I", [remap[d] for d in ids if d in remap])
             if not new:
                 continue
+            if key[0] == "b":  # a bigram bucket: kept with this run's buckets, in document order
+                b = int(key[1:], 16)
+                a = self.pairs[b]
+                if a is None:
+                    self.pairs[b] = new
+                else:
+                    a.extend(new)
+                continue
             a = postings.get(key)
             if a is None:
                 postings[key] = new
@@ -178,6 +228,10 @@ class Builder:
 
     def write(self, path: Path) -> None:
         ndocs = len(self.docs)
+        for b, ids in enumerate(self.pairs):
+            if ids is not None:
+                self.postings[bigram_key(b)] = ids
+        self.pairs = [None] * (1 << BIGRAM_BITS)
         keys = sorted(self.postings)
         nb = max(1, len(keys))
         buckets: list[list[str]] = [[] for _ in range(nb)]
@@ -257,6 +311,7 @@ class Companion:
             raise ValueError(f"not a ttdn companion file: {self.path}")
         self._data = struct.unpack_from("<Q", mm, self._buckets + 8 * self.nbuckets)[0]
         self.nbytes = (self.ndocs + 7) >> 3
+        self.everything = full(self.ndocs)
         self.dates = array("I")
         self.dates.frombytes(mm[self._dates : self._dates + 4 * self.ndocs])
         self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
@@ -287,9 +342,50 @@ class Companion:
 
     def bitmap(self, key: str) -> int:
         e = self._entry(key)
-        if e is None:
-            return 0
-        kind, df, off, length = e
+        return 0 if e is None else self._bitmap(e)
+
+    def all_of(self, keys: list[str], within: int | None = None) -> int:
+        """Documents of this segment holding every key (and in `within`, when given), rarest key first."""
+        entries = []
+        for k in keys:
+            e = self._entry(k)
+            if e is None:
+                return 0
+            entries.append(e)
+        entries.sort(key=lambda e: e[1])
+        if entries and entries[0][0] == _ARRAY:
+            # The rarest key is a short list: test its documents against the others one by one, and
+            # make a bitmap only of what is left (no bitmap of every array).
+            ids = self._ids(entries[0])
+            if within is not None:
+                ids = [d for d in ids if within >> d & 1]
+            for e in entries[1:]:
+                if not ids:
+                    return 0
+                if e[0] == _BITMAP:
+                    bm = self._bitmap(e)
+                    ids = [d for d in ids if bm >> d & 1]
+                else:
+                    other = set(self._ids(e))
+                    ids = [d for d in ids if d in other]
+            return from_ids(ids, self.ndocs)
+        out = within
+        for e in entries:
+            out = self._bitmap(e) if out is None else out & self._bitmap(e)
+            if not out:
+                return 0
+        return self.everything if out is None else out
+
+    def _ids(self, entry) -> array:
+        """The document numbers of an array entry."""
+        kind, df, off, length = entry
+        start = self._data + off
+        ids = array("I")
+        ids.frombytes(self._mm[start : start + length])
+        return ids
+
+    def _bitmap(self, entry) -> int:
+        kind, df, off, length = entry
         start = self._data + off
         raw = self._mm[start : start + length]
         if kind == _BITMAP:
@@ -324,23 +420,30 @@ class Companion:
 
     def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
         """(folded title, folded body, exact word view) of a document, as `pack_views` stored them."""
-        raw = self.raw_doc(docnum)
-        i = raw.index(b"\x00")
-        j = raw.index(b"\x00", i + 1)
-        k = raw.index(b"\x00", j + 1)
-        return raw[:i], raw[i + 1 : j], raw[j + 1 : k]
+        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        mm = self._mm
+        find = mm.find
+        start, end = base + s, base + e
+        i = find(b"\x00", start, end)
+        j = find(b"\x00", i + 1, end)
+        k = find(b"\x00", j + 1, end)
+        return mm[start:i], mm[i + 1 : j], mm[j + 1 : k]
 
-    def contains_any(self, docnum: int, patterns: list[bytes]) -> bool:
-        """True when the document's stored views hold any of the patterns (searched in place, no copy)."""
+    def contains_folded(self, docnum: int, pattern: bytes) -> bool:
+        """True when the document's folded title or body holds the pattern (searched in place, no copy)."""
         s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
         base = self._docoffs + 8 * (self.ndocs + 1)
         find = self._mm.find
-        return any(find(p, base + s, base + e) >= 0 for p in patterns)
+        start = base + s
+        end = find(b"\x00", find(b"\x00", start, base + e) + 1, base + e)  # after the body
+        return find(pattern, start, end) >= 0
 
     def facet_keys(self, docnum: int) -> bytes:
         """The document's facet values: b"name\x1fvalue" items separated by \x1e."""
-        raw = self.raw_doc(docnum)
-        return raw[raw.rindex(b"\x00") + 1 :]
+        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        return self._mm[self._mm.rfind(b"\x00", base + s, base + e) + 1 : base + e]
 
 
 def companion_path(storage_folder: str | Path, segment) -> Path:
@@ -453,16 +556,21 @@ class Segments:
     def df(self, key: str) -> int:
         return sum(comp.df(key) for comp, _ in self.parts)
 
-    def all_of(self, keys: list[str]) -> int:
-        """Documents holding every key (rarest first, stopping as soon as nothing is left)."""
+    def all_of(self, keys: list[str], within: int | None = None) -> int:
+        """Documents holding every key, and in `within` when given: segment by segment, rarest key first,
+        stopping as soon as nothing is left (a segment with nothing of `within` is not read at all)."""
         if not keys:
-            return self.everything
-        keys = sorted(keys, key=self.df)
-        out = self.bitmap(keys[0])
-        for k in keys[1:]:
-            if not out:
-                break
-            out &= self.bitmap(k)
+            return self.everything if within is None else within
+        out = 0
+        for comp, offset in self.parts:
+            part = None
+            if within is not None:
+                part = (within >> offset) & comp.everything
+                if not part:
+                    continue
+            local = comp.all_of(keys, part)
+            if local:
+                out |= local << offset
         return out
 
     def facet(self, name: str, value: str) -> int:
@@ -542,6 +650,28 @@ class Segments:
         comp, local = self._locate(docnum)
         return comp.facet_keys(local)
 
-    def contains_any(self, docnum: int, patterns: list[bytes]) -> bool:
+    def contains_folded(self, docnum: int, pattern: bytes) -> bool:
         comp, local = self._locate(docnum)
-        return comp.contains_any(local, patterns)
+        return comp.contains_folded(local, pattern)
+
+    def phrase_candidates(self, folded: list[str], within: int) -> int:
+        """Documents of `within` holding every adjacent pair of the syllables (hashed, so a superset of
+        those holding them as a phrase): what `verified` then tests."""
+        return self.all_of([bigram_key(b) for b in bigrams(folded)], within)
+
+    def verified(self, maybe: int, pattern: bytes, limit: int | None = None) -> list[int]:
+        """The documents of `maybe` whose folded title or body holds the pattern, ascending (the first
+        `limit` of them, when given)."""
+        out: list[int] = []
+        contains = self.contains_folded
+        for d in members(maybe):
+            if contains(d, pattern):
+                out.append(d)
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+
+def phrase_pattern(folded: list[str]) -> bytes:
+    """What a phrase of folded syllables looks like in a stored folded view (padded with spaces)."""
+    return f" {' '.join(folded)} ".encode("utf-8")

@@ -47,23 +47,17 @@ def _syllable_pattern(folded: frozenset[str]) -> re.Pattern | None:
     if not folded or not all(_SYLLABLE.fullmatch(k) for k in folded):
         return None
     alts = "|".join(re.escape(k) for k in sorted(folded, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])")
-
-
-def _token_matches(text: str, matcher: Matcher):
-    pattern = _syllable_pattern(matcher.folded)
-    if pattern is not None and all(_fold(k) in matcher.folded for k in matcher.exact):
-        # Fast path: search the folded text (same offsets: one character for one) with one regex.
-        for m in pattern.finditer(text.translate(_FOLD_CASE)):
-            yield m.start(), m.end()
-        return
-    for _, key, s, e in iter_tokens(text):
-        if matcher(key):
-            yield s, e
+    # A whole run of matches separated by white space is one match: one mark, no merging afterwards.
+    one = rf"(?:{alts})(?![^\W_])"
+    return re.compile(rf"(?<![^\W_]){one}(?:\s+{one})*")
 
 
 def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
     """(start, end) offsets into text of each run of adjacent matching tokens."""
+    pattern = _syllable_pattern(matcher.folded)
+    if pattern is not None and all(_fold(k) in matcher.folded for k in matcher.exact):
+        # Fast path: search the folded text (same offsets: one character for one) with one regex.
+        return [m.span() for m in pattern.finditer(text.translate(_FOLD_CASE))]
     spans: list[tuple[int, int]] = []
     for s, e in _token_matches(text, matcher):
         # Merge with the previous match when only spaces separate them: "thông tin đối ngoại" is one mark.
@@ -72,6 +66,12 @@ def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
         else:
             spans.append((s, e))
     return spans
+
+
+def _token_matches(text: str, matcher: Matcher):
+    for _, key, s, e in iter_tokens(text):
+        if matcher(key):
+            yield s, e
 
 
 def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
@@ -100,12 +100,15 @@ def snippet(text: str, matcher: Matcher | None, width: int = 240) -> str:
     if not spans:
         end = _word_end(text, min(len(text), width))
         return escape(text[:end]) + (" …" if end < len(text) else "")
-    # The window that covers the most matched characters, starting at a match.
+    # The window that covers the most matched characters, starting at a match (prefix sums of lengths).
+    covered = [0]
+    for s, e in spans:
+        covered.append(covered[-1] + e - s)
     best_i, best_cov, j = 0, -1, 0
     for i, (s, _) in enumerate(spans):
         while j < len(spans) and spans[j][1] <= s + width:
             j += 1
-        cov = sum(e2 - s2 for s2, e2 in spans[i:j])
+        cov = covered[j] - covered[i]
         if cov > best_cov:
             best_i, best_cov = i, cov
     first = spans[best_i][0]

@@ -252,6 +252,7 @@ def prepare(article: Article) -> dict:
     body_fold = fold_keys(syllable_keys(article.text))
     title_words, body_words = segment_words(article.title), segment_words(article.text)
     date = tags.date or ""
+    keys, pairs = doc_keys(title_fold, body_fold, date, values)
     return {
         "id": article.id,
         "title": article.title,
@@ -272,7 +273,8 @@ def prepare(article: Article) -> dict:
         "year": SEP.join(values["year"]),
         "directive": SEP.join(values["directive"]),
         "kind": SEP.join(values["kind"]),
-        "_keys": doc_keys(title_fold, body_fold, date, values),
+        "_keys": keys,
+        "_pairs": pairs,
         "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values),
         "_date": date_int(date),
     }

@@ -8,7 +8,7 @@ from whoosh.analysis import RegexTokenizer
 from ttdn_search.analysis import word_analyzer
 
 # Bump when the schema or the analysis changes in a way that old indexes cannot serve.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Facet fields: exact values, FACET_SEPARATOR between several.
 FACET_FIELDS = ("province", "province_new", "year", "directive", "kind")

@@ -7,12 +7,13 @@ import heapq
 import math
 import re
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.companion import Segments, at_least, count_planes, fold_keys, highest, members
+from ttdn_search.companion import Segments, at_least, count_planes, fold_keys, from_ids, highest, members, phrase_pattern
 from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
@@ -27,7 +28,7 @@ W_EXACT = 0.6
 W_WORDS = 0.5
 W_PHRASE_TITLE = 1.0
 W_PHRASE_BODY = 1.0
-RERANK_DEPTH = 100
+RERANK_DEPTH = 50
 SHORT_QUERY = 4
 BM25_K1, BM25_B = 1.2, 0.75
 # Up to this many matches, facets are counted by reading each match's values, beyond by bitmaps.
@@ -340,20 +341,18 @@ class _Evaluator:
         return out
 
     def _verify_phrase(self, bm: int, run: _Run) -> int:
-        pat = (" " + " ".join(run.folded) + " ").encode("utf-8")
-        exact = _padded(run.keys) if run.accented else []
-        contains = self.view.contains_any
-        keep = 0
-        for d in members(bm):
-            # Searched in place first; the views are copied only for the few that hold the phrase.
-            if not contains(d, [pat]):
-                continue
-            title, body, words = self.view.views(d)
-            if pat in title or pat in body:
-                syllables = words.translate(_SYLLABLES)
+        view = self.view
+        # The bigram buckets narrow the matches down; each one left is searched in place.
+        holders = view.verified(view.phrase_candidates(run.folded, bm), phrase_pattern(run.folded))
+        if run.accented:
+            exact = _padded(run.keys)
+            kept = []
+            for d in holders:
+                syllables = view.views(d)[2].translate(_SYLLABLES)
                 if all(k in syllables for k in exact):
-                    keep |= 1 << d
-        return keep
+                    kept.append(d)
+            holders = kept
+        return from_ids(holders, view.ndocs)
 
 
 # The exact word view with pyvi's joiners and the title's line break as spaces: " k " finds a syllable.
@@ -431,6 +430,8 @@ class _Ranker:
 
 def _title_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -> list[int]:
     """About `depth` of the documents in bm: those with the most query syllables in the title first."""
+    if bm.bit_count() <= depth:
+        return members(bm)
     keys = list(dict.fromkeys(k for r in runs for k in r.folded))
     planes = count_planes(view.bitmap("t" + k) & bm for k in keys)
     chosen = 0
@@ -443,18 +444,13 @@ def _title_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -
     return members(chosen) + highest(bm & ~chosen, depth - chosen.bit_count())
 
 
-def _phrase_candidates(view: "Segments", bm: int, runs: list[_Run], depth: int) -> list[int]:
-    """Up to `depth` documents of bm whose folded title or body holds a whole run of the query."""
-    pats = [f" {' '.join(r.folded)} ".encode("utf-8") for r in runs if len(r.folded) > 1]
-    if not pats:
-        return []
-    contains = view.contains_any
-    out = []
-    for d in members(bm):
-        if contains(d, pats):
-            out.append(d)
-            if len(out) >= depth:
-                break
+def _phrase_candidates(view: "Segments", bm: int, runs: list[_Run]) -> int:
+    """The documents of bm holding every adjacent pair of syllables of some run of the query: all that
+    hold a run as a phrase, and (pairs are hashed) a few that do not, which the ranker tells apart."""
+    out = 0
+    for r in runs:
+        if len(r.folded) > 1:
+            out |= view.phrase_candidates(r.folded, bm)
     return out
 
 
@@ -636,14 +632,13 @@ class Searcher:
             if total <= depth:
                 cands = members(matched)
             else:
-                # Too many to score: the articles holding a run of the query as a phrase come first, then
-                # those with the most query syllables in the title.
-                cands = _phrase_candidates(view, matched, runs, depth)
+                # Too many to score: the articles that may hold a run of the query as a phrase (they hold
+                # all its adjacent pairs) come first, then the others; within each, those with the most
+                # query syllables in the title.
+                likely = _phrase_candidates(view, matched, runs)
+                cands = _title_candidates(view, likely, runs, depth) if likely else []
                 if len(cands) < depth:
-                    seen = 0
-                    for d in cands:
-                        seen |= 1 << d
-                    cands += _title_candidates(view, matched & ~seen, runs, depth - len(cands))
+                    cands += _title_candidates(view, matched & ~likely, runs, depth - len(cands))
             ranked = _Ranker(view, runs).score(cands)[:want]
             docnums, scores = [d for _, d in ranked], [sc for sc, _ in ranked]
         # `total` and the facets count the articles that match the whole query; `partial` counts the
@@ -682,15 +677,16 @@ class Searcher:
         if matched and matched.bit_count() <= FACET_SCAN:
             # Few matches: read each one's facet values. Many: AND each value's bitmap with the matches.
             scanned = {name: {} for name in FACET_NAMES}
+            items: list[bytes] = []
             for d in members(matched):
                 raw = view.facet_keys(d)
-                if not raw:
-                    continue
-                for item in raw.decode("utf-8").split("\x1e"):
-                    name, _, value = item.partition("\x1f")
-                    c = scanned.get(name)
-                    if c is not None:
-                        c[value] = c.get(value, 0) + 1
+                if raw:
+                    items.extend(raw.split(b"\x1e"))
+            for item, n in Counter(items).items():
+                name, _, value = item.decode("utf-8").partition("\x1f")
+                c = scanned.get(name)
+                if c is not None:
+                    c[value] = n
         for name in FACET_NAMES:
             counts = []
             if scanned is not None:

@@ -77,6 +77,7 @@ def write_vocab(index_dir: Path, reader, new_segments: list | None = None) -> No
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MAX_SYLLABLE = 7
 
 
 def _edits(word: str) -> set[str]:
@@ -130,11 +131,13 @@ class Suggester:
         syls = self.vocab["s"]
         out = []
         for k in folded_keys:
-            if k in syls or not k.isalpha() or not k.isascii():
+            # A Vietnamese syllable has at most 7 letters ("nghieng"); longer strings are names, codes or
+            # noise, and two edits of them would cost (52 * length)^2 look-ups each.
+            if k in syls or not k.isalpha() or not k.isascii() or len(k) > MAX_SYLLABLE + 1:
                 out.append(k)
                 continue
             near = [c for c in _edits(k) if c in syls]
-            if not near and len(k) > 3:
+            if not near and 3 < len(k) <= MAX_SYLLABLE:
                 near = [c2 for c in _edits(k) for c2 in _edits(c) if c2 in syls]
             out.append(max(near, key=lambda c: (syls[c][1], c)) if near else k)
         return out
