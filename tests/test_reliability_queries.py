@@ -93,19 +93,20 @@ def _check_cli(result) -> None:
        limit=st.sampled_from(["0", "3", "-1", "x", "10001"]),
        offset=st.sampled_from(["0", "2", "-3", "x", "99999999999999"]))
 def test_cli_search_exits_0_or_2_with_a_message(samples_index, q, opts, sort, limit, offset):
-    args = ["search", q, "--index", str(samples_index), "--json", "--sort", sort, "-n", limit, "--offset", offset]
+    args = ["search", "--index", str(samples_index), "--json", "--sort", sort, "-n", limit, "--offset", offset]
     for name, value in opts:
         args += [name, value]
-    _check_cli(CliRunner().invoke(main, args))
+    # After "--", as a user types a query that starts with "-" ("-p" would be read as an option).
+    _check_cli(CliRunner().invoke(main, [*args, "--", q]))
 
 
 @FUZZ
 @given(q=queries.filter(lambda s: "\x00" not in s and s.strip()), opts=cli_args)
 def test_cli_directive_exits_0_or_2_with_a_message(samples_index, q, opts):
-    args = ["directive", q, "--index", str(samples_index), "--json"]
+    args = ["directive", "--index", str(samples_index), "--json"]
     for name, value in opts:
         args += [name, value]
-    _check_cli(CliRunner().invoke(main, args))
+    _check_cli(CliRunner().invoke(main, [*args, "--", q]))
 
 
 @pytest.mark.parametrize("q", [

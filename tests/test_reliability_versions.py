@@ -55,6 +55,48 @@ def test_other_schema_is_detected_and_rebuild_is_suggested(tmp_path, version, wo
     assert sorted(p.name for p in index.iterdir() if p.name.endswith(".toc")) == ["_MAIN_1.toc"]
 
 
+def test_index_pickling_a_class_this_version_lacks_is_told_to_rebuild(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from whoosh import fields
+    from whoosh import formats
+
+    # Write an index whose schema pickles a class from a module that then disappears.
+    gone = types.ModuleType("ttdn_gone_schema")
+
+    class Gone(formats.Existence):
+        pass
+
+    Gone.__module__ = "ttdn_gone_schema"
+    Gone.__qualname__ = "Gone"
+    gone.Gone = Gone
+    monkeypatch.setitem(sys.modules, "ttdn_gone_schema", gone)
+    from whoosh import index as windex
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    schema = fields.Schema(id=fields.ID(stored=True, unique=True),
+                           words=fields.FieldType(Gone(), fields.ID().analyzer, scorable=False))
+    ix = windex.create_in(str(folder), schema)
+    with ix.writer() as w:
+        w.add_document(id="cu-1", words="a b")
+    (folder / "ttdn.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION - 1}), "utf-8")
+    monkeypatch.delitem(sys.modules, "ttdn_gone_schema")
+
+    from ttdn_search.search import Searcher
+
+    with pytest.raises(SchemaMismatch) as err:
+        Searcher(folder)
+    assert "--rebuild" in str(err.value)
+    result = CliRunner().invoke(main, ["search", "thông tin", "--index", str(folder)])
+    assert result.exit_code == 1 and "--rebuild" in result.stderr and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["index", str(SAMPLES), "--index", str(folder), "--rebuild", "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    with Searcher(folder) as s:
+        assert s.search("thông tin đối ngoại").total >= 1
+
+
 def test_rebuild_replaces_an_old_index(tmp_path):
     from ttdn_search.search import Searcher
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from whoosh.analysis import Token, Tokenizer
-
 from ttdn_search.normalize import fold, normalize
 
 _L = r"A-Za-zĐđƯư"
@@ -72,39 +70,6 @@ def iter_tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
     for m in TOKEN_RE.finditer(text):
         kind = m.lastgroup
         yield kind, token_key(kind, m.group()), m.start(), m.end()
-
-
-# ---------------------------------------------------------------------------------------------
-# The Whoosh tokenizer. It is pickled into the index with the schema, so it keeps no state.
-
-
-class PresegmentedTokenizer(Tokenizer):
-    """Tokens of a string that `segment_words` already produced: space-separated, lower case."""
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        offset = 0
-        for pos, word in enumerate(value.split() if tokenize else [value]):
-            t.text = word.lower()
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                s = value.find(word, offset)
-                t.startchar, t.endchar = start_char + s, start_char + s + len(word)
-                offset = s + len(word)
-            yield t
-
-
-def word_analyzer():
-    return PresegmentedTokenizer()
 
 
 # ---------------------------------------------------------------------------------------------

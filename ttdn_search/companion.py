@@ -7,6 +7,8 @@ also gets `<segment>.ttdn` beside its `.seg`, written by the same commit (see in
   (`F<name>\\x1f<value>`), of the month of publication (`MYYYY-MM`) and of hashed pairs of adjacent
   folded syllables (`b<bucket>`, see `bigrams`), keyed by the segment's own document numbers. A key held by more than 1/32 of the documents is stored as a bitmap, a rarer one as
   an array of document numbers;
+- the document frequency of every word of the word view (`w<word>`, no postings): the query segments
+  itself by the index's own vocabulary, and the did-you-mean vocabulary is read from them;
 - each document's word view (pyvi's segmentation, lower case, the title on the first line), which the
   re-ranker reads for phrase, exact-diacritic and word evidence without unpickling stored fields;
 - each document's date as YYYYMMDD.
@@ -27,6 +29,7 @@ import re
 import struct
 import zlib
 from array import array
+from collections import Counter
 from pathlib import Path
 
 from ttdn_search.normalize import fold
@@ -35,7 +38,7 @@ MAGIC = b"TTDNC3\n\x00"
 EXT = "ttdn"
 _HEAD = struct.Struct("<8sIIQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len
 _ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data length
-_BITMAP, _ARRAY = 1, 0
+_BITMAP, _ARRAY, _COUNT = 1, 0, 2  # _COUNT: a document frequency alone, no postings
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
 BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
 
@@ -166,14 +169,17 @@ class Builder:
     def __init__(self):
         self.postings: dict[str, array] = {}
         self.pairs: list[array | None] = [None] * (1 << BIGRAM_BITS)  # bigram bucket -> documents
+        self.words: Counter = Counter()  # word of the word view -> documents holding it
         self.docs: list[bytes] = []
         self.dates = array("I")
 
     def __len__(self) -> int:
         return len(self.docs)
 
-    def add(self, keys: list[str], view: bytes, date: int, pairs=()) -> None:
-        """One document: its keys, its views (see `pack_views`), its date and its bigram buckets."""
+    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=()) -> None:
+        """One document: its keys, its views (see `pack_views`), its date, its bigram buckets and the
+        distinct words of its word view."""
+        self.words.update(words)
         n = len(self.docs)
         postings = self.postings
         for k in keys:
@@ -202,6 +208,8 @@ class Builder:
         else:
             remap = {d: base + i for i, d in enumerate(live)}
         postings = self.postings
+        for d in live:
+            self.words.update(set(old.views(d)[2].decode("utf-8").split()))
         for key, ids in old.iter_postings():
             if remap is None:
                 new = array("I", [base + d for d in ids]) if base else array("I", ids)
@@ -232,7 +240,8 @@ class Builder:
             if ids is not None:
                 self.postings[bigram_key(b)] = ids
         self.pairs = [None] * (1 << BIGRAM_BITS)
-        keys = sorted(self.postings)
+        counts = {"w" + w: n for w, n in self.words.items()}
+        keys = sorted([*self.postings, *counts])
         nb = max(1, len(keys))
         buckets: list[list[str]] = [[] for _ in range(nb)]
         for k in keys:
@@ -244,8 +253,11 @@ class Builder:
         for bucket in buckets:
             bucket_offs.append(len(entries))
             for k in bucket:
-                ids = self.postings[k]
                 kb = k.encode("utf-8")
+                if k in counts:
+                    entries += _ENTRY.pack(len(kb), _COUNT, counts[k], 0, 0) + kb
+                    continue
+                ids = self.postings[k]
                 if len(ids) * DENSE > ndocs:
                     blob = from_ids(ids, ndocs).to_bytes(nbytes, "little")
                     kind = _BITMAP
@@ -394,24 +406,35 @@ class Companion:
         ids.frombytes(raw)
         return from_ids(ids, self.ndocs)
 
-    def iter_postings(self):
-        """(key, document numbers) of every key, for merging."""
+    def _iter_entries(self):
         mm = self._mm
         pos = struct.unpack_from("<Q", mm, self._buckets)[0]
         end = self._data
         while pos < end:
             klen, kind, df, off, length = _ENTRY.unpack_from(mm, pos)
             kpos = pos + _ENTRY.size
-            key = mm[kpos : kpos + klen].decode("utf-8")
+            yield mm[kpos : kpos + klen].decode("utf-8"), (kind, df, off, length)
             pos = kpos + klen
+
+    def iter_postings(self):
+        """(key, document numbers) of every key with postings, for merging."""
+        for key, (kind, df, off, length) in self._iter_entries():
+            if kind == _COUNT:
+                continue
             start = self._data + off
-            raw = mm[start : start + length]
+            raw = self._mm[start : start + length]
             if kind == _BITMAP:
                 ids = members(int.from_bytes(raw, "little"))
             else:
                 ids = array("I")
                 ids.frombytes(raw)
             yield key, ids
+
+    def iter_words(self):
+        """(word, document frequency) of every word of this segment's word views."""
+        for key, (kind, df, _, _) in self._iter_entries():
+            if kind == _COUNT:
+                yield key[1:], df
 
     def raw_doc(self, docnum: int) -> bytes:
         s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
@@ -504,6 +527,7 @@ class Segments:
         from ttdn_search.errors import SchemaMismatch
 
         self.parts: list[tuple[Companion, int]] = []
+        self.segment_ids: list[str] = []  # of each part
         self._starts: list[int] = []
         live = 0
         for segreader, offset in reader.leaf_readers():
@@ -520,6 +544,7 @@ class Segments:
                     "Hãy xây lại: ttdn index ... --rebuild."
                 ) from exc
             self.parts.append((comp, offset))
+            self.segment_ids.append(seg.segment_id())
             self._starts.append(offset)
             seglive = full(comp.ndocs)
             if segreader.has_deletions():
@@ -555,6 +580,11 @@ class Segments:
 
     def df(self, key: str) -> int:
         return sum(comp.df(key) for comp, _ in self.parts)
+
+    def iter_words(self):
+        """(word, document frequency) of each word, segment by segment (a word recurs across segments)."""
+        for comp, _ in self.parts:
+            yield from comp.iter_words()
 
     def all_of(self, keys: list[str], within: int | None = None) -> int:
         """Documents holding every key, and in `within` when given: segment by segment, rarest key first,

@@ -111,10 +111,13 @@ def _recover_swap(index_dir: Path) -> None:
 
 
 def _has_index(folder: Path) -> bool:
-    from whoosh import index as windex
+    """True when the folder holds a committed Whoosh index (a table of contents).
 
+    Only the file names are looked at: Whoosh's own `exists_in` unpickles the schema, which fails with an
+    AttributeError on an index written by a version of ttdn-search whose schema classes no longer exist,
+    before the schema version could say so (see `open_index`)."""
     try:
-        return folder.is_dir() and windex.exists_in(str(folder))
+        return folder.is_dir() and any(folder.glob("_MAIN_*.toc"))
     except OSError:
         return False
 
@@ -244,7 +247,6 @@ def prepare(article: Article) -> dict:
     from ttdn_search.companion import date_int, doc_keys, fold_keys, pack_views
     from ttdn_search.extract import tag
     from ttdn_search.facets import facet_values
-    from ttdn_search.schema import FACET_SEPARATOR as SEP
 
     tags = tag(article)
     values = facet_values(tags)
@@ -265,15 +267,8 @@ def prepare(article: Article) -> dict:
         "content_hash": article.content_hash,
         "idhash": f"{article.id}\x1f{article.content_hash}",
         "rawkey": f"{article.raw_key}\x1f{article.id}\x1f{article.content_hash}" if article.raw_key else None,
-        "title_words": title_words,
-        "body_words": body_words,
-        "province": SEP.join(values["province"]),
-        "province_new": SEP.join(values["province_new"]),
-        "provinces": SEP.join(tags.provinces),
-        "year": SEP.join(values["year"]),
-        "directive": SEP.join(values["directive"]),
-        "kind": SEP.join(values["kind"]),
         "_keys": keys,
+        "_words": list(set(title_words.split()).union(body_words.split())),
         "_pairs": pairs,
         "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values),
         "_date": date_int(date),
@@ -427,14 +422,13 @@ def _swap(new: Path, index_dir: Path) -> None:
 
 
 def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip) -> IndexReport:
-    from whoosh import index as windex
     from whoosh.writing import LockError
 
     from ttdn_search.ingest import Skipped, Unchanged, iter_articles
 
     start = time.perf_counter()
     report = IndexReport()
-    if fresh or not (index_dir.is_dir() and windex.exists_in(str(index_dir))):
+    if fresh or not _has_index(index_dir):
         ix = _create(index_dir)
     else:
         ix = open_index(index_dir)
@@ -531,16 +525,21 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         if read_meta(index_dir).get("vocab_generation") != generation or not (index_dir / "vocab.json").exists():
             from ttdn_search.suggest import write_vocab
 
-            leaves = s.reader().leaf_readers()
-            now = {r.segment().segment_id() for r, _ in leaves if r.segment() is not None}
-            # Only added segments, no merge, and the previous vocabulary matches the generation this run
-            # started from: update it with the new segments' words; otherwise read the whole lexicon.
-            incremental = (
-                not fresh and segments_before <= now
-                and read_meta(index_dir).get("vocab_generation") == start_generation
-            )
-            new = [r for r, _ in leaves if r.segment() is not None and r.segment().segment_id() not in segments_before]
-            write_vocab(index_dir, s.reader(), new if incremental else None)
+            from ttdn_search.companion import Segments
+
+            view = Segments(s.reader(), ix.storage.folder)
+            try:
+                now = set(view.segment_ids)
+                # Only added segments, no merge, and the previous vocabulary matches the generation this
+                # run started from: update it with the new segments' words; otherwise read them all.
+                incremental = (
+                    not fresh and segments_before <= now
+                    and read_meta(index_dir).get("vocab_generation") == start_generation
+                )
+                new = [comp for (comp, _), sid in zip(view.parts, view.segment_ids) if sid not in segments_before]
+                write_vocab(index_dir, view.iter_words(), new if incremental else None)
+            finally:
+                view.close()
     _write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total,
                 vocab_generation=generation)
     report.seconds = time.perf_counter() - start

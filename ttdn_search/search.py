@@ -314,7 +314,7 @@ class _Evaluator:
             for n in (4, 3, 2):
                 if i + n <= len(keys):
                     cand = "_".join(keys[i : i + n])
-                    if self.reader.doc_frequency("body_words", cand) or self.reader.doc_frequency("title_words", cand):
+                    if self.view.df("w" + cand):
                         found.append(cand)
                         i += n
                         break
@@ -740,7 +740,7 @@ class Searcher:
         from ttdn_search.suggest import Suggester
 
         if self._suggester is None:
-            self._suggester = Suggester(self._searcher, self.index_dir)
+            self._suggester = Suggester(self._view, self.index_dir)
         return self._suggester.suggest(query, total)
 
     # -- around the index ------------------------------------------------------------------------

@@ -12,29 +12,26 @@ VOCAB_FILE = "vocab.json"
 MIN_DF = 2
 
 
-def build_vocab(reader, min_df: int = MIN_DF) -> dict:
-    """Most frequent accented spelling of every folded word and syllable in the index (or segment).
-
-    Both come from the word view: a compound's syllables count towards each syllable's frequency.
-    """
-    words: dict[str, list] = {}
+def build_vocab(words, min_df: int = MIN_DF) -> dict:
+    """Most frequent accented spelling of every folded word and syllable, from (word, document
+    frequency) pairs of the word view (companion.Segments.iter_words; a word may recur, from several
+    segments). A compound's syllables count towards each syllable's frequency."""
+    word_df: dict[str, int] = {}
+    for text, df in words:
+        word_df[text] = word_df.get(text, 0) + df
+    compounds: dict[str, list] = {}
     syllable_df: dict[str, int] = {}
-    for fieldname in ("title_words", "body_words"):
-        if fieldname not in reader.indexed_field_names():
+    for text, df in word_df.items():
+        if not any(c.isalpha() for c in text):
             continue
-        for term, info in reader.iter_field(fieldname):
-            df = info.doc_frequency()
-            text = term if isinstance(term, str) else term.decode("utf-8")
-            if not any(c.isalpha() for c in text):
-                continue
-            for syl in text.split("_"):
-                syllable_df[syl] = syllable_df.get(syl, 0) + df
-            if df < min_df or "_" not in text:
-                continue
-            f = fold(text)
-            cur = words.get(f)
-            if cur is None or df > cur[1]:
-                words[f] = [text, df]
+        for syl in text.split("_"):
+            syllable_df[syl] = syllable_df.get(syl, 0) + df
+        if df < min_df or "_" not in text:
+            continue
+        f = fold(text)
+        cur = compounds.get(f)
+        if cur is None or df > cur[1]:
+            compounds[f] = [text, df]
     syllables: dict[str, list] = {}
     for text, df in syllable_df.items():
         if df < min_df:
@@ -43,13 +40,13 @@ def build_vocab(reader, min_df: int = MIN_DF) -> dict:
         cur = syllables.get(f)
         if cur is None or df > cur[1]:
             syllables[f] = [text, df]
-    return {"w": words, "s": syllables}
+    return {"w": compounds, "s": syllables}
 
 
-def write_vocab(index_dir: Path, reader, new_segments: list | None = None) -> None:
-    """Write vocab.json from the whole index, or, given the segment readers a run added, update the
-    existing file with their words only (a run that adds 100 articles to 100,000 reads 100 articles'
-    words, not the whole lexicon)."""
+def write_vocab(index_dir: Path, everything, new_segments: list | None = None) -> None:
+    """Write vocab.json from the whole index (`everything`: an iterable of (word, df) pairs), or, given
+    the companions of the segments a run added, update the existing file with their words only (a run
+    that adds 100 articles to 100,000 reads 100 articles' words, not the whole vocabulary)."""
     vocab = None
     if new_segments is not None:
         try:
@@ -57,10 +54,10 @@ def write_vocab(index_dir: Path, reader, new_segments: list | None = None) -> No
         except (OSError, ValueError):
             vocab = None
     if vocab is None:
-        vocab = build_vocab(reader)
+        vocab = build_vocab(everything)
     else:
         for seg in new_segments:
-            part = build_vocab(seg, min_df=1)
+            part = build_vocab(seg.iter_words(), min_df=1)
             for key in ("w", "s"):
                 old = vocab.setdefault(key, {})
                 for f, (text, df) in part[key].items():
@@ -94,8 +91,8 @@ def _edits(word: str) -> set[str]:
 class Suggester:
     """Suggests a better query: accents restored, unknown words corrected."""
 
-    def __init__(self, searcher, index_dir: Path):
-        self.searcher = searcher
+    def __init__(self, view, index_dir: Path):
+        self.view = view  # companion.Segments: the words, should vocab.json be missing
         self.index_dir = Path(index_dir)
         self._vocab: dict | None = None
 
@@ -105,7 +102,7 @@ class Suggester:
             try:
                 self._vocab = json.loads((self.index_dir / VOCAB_FILE).read_text("utf-8"))
             except (OSError, ValueError):
-                self._vocab = build_vocab(self.searcher.reader())
+                self._vocab = build_vocab(self.view.iter_words())
         return self._vocab
 
     def restore_accents(self, folded_keys: list[str]) -> list[str]:

@@ -29,13 +29,14 @@ class TtdnWriter(SegmentWriter):
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         keys, pairs, view, date = doc.pop("_keys"), doc.pop("_pairs"), doc.pop("_view"), doc.pop("_date")
+        words = doc.pop("_words")
         if doc.get("rawkey") is None:  # not from a JSONL record
             doc.pop("rawkey", None)
         if update:
             self.update_document(**doc)
         else:
             self.add_document(**doc)
-        self.companion.add(keys, view, date, pairs)
+        self.companion.add(keys, view, date, pairs, words)
 
     def commit(self, merge: list | None = None):  # type: ignore[override]
         self._to_merge = [seg.segment_id() for seg in merge or ()]
