@@ -380,7 +380,8 @@ class _Ranker:
             pats = [f" {a} {b} ".encode("utf-8") for a, b in zip(r.folded, r.folded[1:])]
             singles = [f" {k} ".encode("utf-8") for k in r.folded]
             exact = _padded(r.keys) if r.accented else []
-            self.phrases.append((len(r.folded), pats, singles, exact, _padded(r.words)))
+            full = f" {' '.join(r.folded)} ".encode("utf-8")
+            self.phrases.append((len(r.folded), full, pats, singles, exact, _padded(r.words)))
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
@@ -409,10 +410,17 @@ class _Ranker:
                     bm += idf * tf * (k1 + 1) / (tf + norm)
             bonus = 0.0
             syllables = wordview = None
-            for n, pats, singles, exact, wordpats in self.phrases:
+            for n, full, pats, singles, exact, wordpats in self.phrases:
                 if n > 1:
-                    bonus += W_PHRASE_TITLE * self._longest([p in title for p in pats], any(s in title for s in singles)) / n
-                    bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
+                    # The whole run found is the longest run there is (and the common case for the best).
+                    if full in title:
+                        bonus += W_PHRASE_TITLE
+                    else:
+                        bonus += W_PHRASE_TITLE * self._longest([p in title for p in pats], any(s in title for s in singles)) / n
+                    if full in body:
+                        bonus += W_PHRASE_BODY
+                    else:
+                        bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
                 if exact:
                     if syllables is None:
                         syllables = words.translate(_SYLLABLES)
@@ -691,8 +699,16 @@ class Searcher:
             counts = []
             if scanned is not None:
                 counts = list(scanned[name].items())
+            elif matched and name == "year":
+                # Years are shown newest first: the first facet_limit years that have a match.
+                for value in reversed(view.facet_values(name)):
+                    n = (view.facet(name, value) & matched).bit_count()
+                    if n:
+                        counts.append((value, n))
+                        if facet_limit and len(counts) >= facet_limit:
+                            break
             elif matched:
-                prune = facet_limit and name != "year"
+                prune = facet_limit
                 best: list[int] = []  # the facet_limit largest counts so far (a min-heap)
                 for value, df in view.facet_values_by_df(name):
                     if prune and len(best) >= facet_limit and df < best[0]:
