@@ -254,7 +254,7 @@ def prepare(article: Article) -> dict:
     body_fold = fold_keys(syllable_keys(article.text))
     title_words, body_words = segment_words(article.title), segment_words(article.text)
     date = tags.date or ""
-    keys, pairs = doc_keys(title_fold, body_fold, date, values)
+    keys, pairs, counts = doc_keys(title_fold, body_fold, date, values)
     return {
         "id": article.id,
         "title": article.title,
@@ -270,7 +270,7 @@ def prepare(article: Article) -> dict:
         "_keys": keys,
         "_words": list(set(title_words.split()).union(body_words.split())),
         "_pairs": pairs,
-        "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values),
+        "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values, counts),
         "_date": date_int(date),
     }
 

@@ -7,13 +7,16 @@ import heapq
 import math
 import re
 import time
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ttdn_search import query as P
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.companion import Segments, at_least, count_planes, fold_keys, from_ids, highest, members, phrase_pattern
+from ttdn_search.companion import (
+    Segments, at_least, count_planes, fold_keys, from_ids, highest, members, phrase_pattern, syllable_hash,
+)
 from ttdn_search.errors import BadQuery, shown
 from ttdn_search.facets import FACET_NAMES
 from ttdn_search.highlight import Matcher, snippet
@@ -374,7 +377,7 @@ class _Ranker:
         n = max(view.ndocs, 1)
         self.avgdl = view.avg_doc_bytes or 1.0
         terms = dict.fromkeys(k for r in self.runs for k in r.folded)
-        self.terms = [(f" {k} ".encode("utf-8"), self._idf(view.df("f" + k), n)) for k in terms]
+        self.terms = [(f" {k} ".encode("utf-8"), self._idf(view.df("f" + k), n), syllable_hash(k)) for k in terms]
         self.phrases = []
         for r in self.runs:
             pats = [f" {a} {b} ".encode("utf-8") for a, b in zip(r.folded, r.folded[1:])]
@@ -396,16 +399,20 @@ class _Ranker:
         return best + 1 if best else (1 if singles_found else 0)
 
     def score(self, docnums: list[int]) -> list[tuple[float, int]]:
-        views = self.view.views
+        views, term_counts = self.view.views, self.view.term_counts
         k1, b, avgdl = BM25_K1, BM25_B, self.avgdl
         raw = []
         for d in docnums:
             title, body, words = views(d)
+            hashes, counts = term_counts(d)
+            nterms = len(hashes)
             dl = len(title) + len(body)
             norm = k1 * (1 - b + b * dl / avgdl)
             bm = 0.0
-            for pat, idf in self.terms:
-                tf = body.count(pat) + 2 * title.count(pat)
+            for pat, idf, h in self.terms:
+                # The body's count from the stored counts (bisection), the short title's by counting.
+                i = bisect_left(hashes, h)
+                tf = (counts[i] if i < nterms and hashes[i] == h else 0) + 2 * title.count(pat)
                 if tf:
                     bm += idf * tf * (k1 + 1) / (tf + norm)
             bonus = 0.0
