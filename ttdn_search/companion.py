@@ -4,7 +4,7 @@ Whoosh keeps the documents, the pyvi word view, the folded view and the tags; ev
 also gets `<segment>.ttdn` beside its `.seg`, written by the same commit (see indexer.TtdnWriter):
 
 - postings of the folded syllables of title+body (`f`), of the title alone (`t`), of every facet value
-  (`F<name>\\x1f<value>`), of the month of publication (`MYYYY-MM`) and of hashed pairs of adjacent
+  (`F<name>\\x1f<value>`; `A<name>` for any value of it), of the month of publication (`MYYYY-MM`) and of hashed pairs of adjacent
   folded syllables (`b<bucket>`, see `bigrams`), keyed by the segment's own document numbers. A key held by more than 1/32 of the documents is stored as a bitmap, a rarer one as
   an array of document numbers;
 - the document frequency of every word of the word view (`w<word>`, no postings): the query segments
@@ -135,6 +135,8 @@ def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, l
     keys.extend("t" + k for k in title)
     for name, values in facets.items():
         keys.extend(f"F{name}\x1f{v}" for v in values)
+        if values:
+            keys.append("A" + name)  # the documents with any value of the facet
     if len(date) >= 7:
         keys.append("M" + date[:7])
     # Title and body apart: a pair across the end of the title is no phrase of the article.
@@ -633,8 +635,12 @@ class Segments:
         key = (name, value)
         bm = self._facets.get(key)
         if bm is None:
-            bm = self._facets[key] = self.bitmap(f"F{name}\x1f{value}")
+            bm = self._facets[key] = self.bitmap(f"F{name}\x1f{value}" if value is not None else "A" + name)
         return bm
+
+    def facet_any(self, name: str) -> int:
+        """The documents that have any value of a facet."""
+        return self.facet(name, None)
 
     def facet_values(self, name: str) -> list[str]:
         """Every value of a facet, sorted."""
