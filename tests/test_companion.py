@@ -128,3 +128,59 @@ def test_raw_key_skips_unchanged_records_but_never_a_stale_one(tmp_path):
     assert (back.unchanged, back.updated) == (0, 1)
     with Searcher(d) as s:
         assert s.search("biên giới").total == 1 and s.search("hợp tác").total == 0
+
+
+def _views(s):
+    view = s._view
+    for d in C.members(view.live):
+        title, body, _ = view.views(d)
+        yield d, title, body
+
+
+def test_bigram_candidates_hold_every_phrase_holder(searcher):
+    """Hashed pairs may let in documents without the phrase, never leave one out that has it."""
+    view = searcher._view
+    docs = list(_views(searcher))
+    phrases = set()
+    for _, title, body in docs[:6]:
+        words = body.decode("utf-8").split()
+        phrases.update(tuple(words[i : i + n]) for n in (2, 3, 5) for i in range(0, min(len(words) - n, 60), 7))
+        phrases.add(tuple(title.decode("utf-8").split()[:4]))
+    phrases.add(("thong", "tin", "doi", "ngoai"))
+    assert len(phrases) > 40
+    for ph in phrases:
+        pattern = C.phrase_pattern(list(ph))
+        truth = [d for d, title, body in docs if pattern in title or pattern in body]
+        candidates = view.phrase_candidates(list(ph), view.live)
+        assert set(truth) <= set(C.members(candidates)), ph
+        assert view.verified(candidates, pattern) == truth, ph
+
+
+def test_stored_counts_are_the_body_syllable_counts(searcher):
+    from collections import Counter
+
+    view = searcher._view
+    for d, _, body in _views(searcher):
+        hashes, counts = view.term_counts(d)
+        assert list(hashes) == sorted(hashes)
+        stored = dict(zip(hashes, counts))
+        expected = Counter(body.decode("utf-8").split())
+        assert stored == {C.syllable_hash(k): min(n, 255) for k, n in expected.items()}
+
+
+def test_facet_counts_are_the_same_either_way(searcher, monkeypatch):
+    """Facets counted from value bitmaps and from the matches' own values agree, filters or not."""
+    import ttdn_search.search as S
+
+    view = searcher._view
+    for name in ("province", "year", "directive", "kind", "province_new"):
+        any_value = 0
+        for value in view.facet_values(name):
+            any_value |= view.facet(name, value)
+        assert view.facet_any(name) == any_value
+    for q in ("thông tin đối ngoại", "hội nghị", "biên giới", "", "Kết luận 57-KL/TW"):
+        monkeypatch.setattr(S, "SCAN_US", 0.0)
+        by_scan = searcher.search(q, facet_limit=3).facets
+        monkeypatch.setattr(S, "SCAN_US", 1e9)
+        by_bitmaps = searcher.search(q, facet_limit=3).facets
+        assert by_scan == by_bitmaps, q
