@@ -326,7 +326,7 @@ def _existing_hashes(ix) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     stale: set[str] = set()
     with ix.searcher() as s:
         reader = s.reader()
-        fields = reader.indexed_field_names()
+        fields = set(reader.indexed_field_names())  # an iterator: "in" would consume it
         if "idhash" not in fields:
             return out, raw
         for term in reader.lexicon("idhash"):
