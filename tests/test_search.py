@@ -106,6 +106,19 @@ def test_spelling_suggestion_when_nothing_found(searcher):
     assert res.suggestion is not None and "ngoại" in res.suggestion
 
 
+def test_spelling_correction_tries_two_edits_only_on_syllable_lengths(searcher, monkeypatch):
+    """A Vietnamese syllable has at most 7 letters: a longer unknown word is a name, a code or noise, and
+    two edits of it would cost (52 x length)^2 look-ups (a query of a few such words took minutes)."""
+    import ttdn_search.suggest as sg
+
+    calls = []
+    real = sg._edits
+    monkeypatch.setattr(sg, "_edits", lambda w: calls.append(w) or real(w))
+    res = searcher.search("thông tin qxzwvkjqpxzw bvcxzlkjhgfd")
+    assert len(calls) <= 2  # one set of single edits per word at most, no edits of edits
+    assert res.suggestion is None or "qxzwvkjqpxzw" in res.suggestion
+
+
 def test_paging_and_sort(searcher):
     first = searcher.search("thông tin đối ngoại", limit=3)
     second = searcher.search("thông tin đối ngoại", limit=3, offset=3)
