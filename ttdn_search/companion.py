@@ -725,17 +725,10 @@ class Segments:
         those holding them as a phrase): what `verified` then tests."""
         return self.all_of([bigram_key(b) for b in bigrams(folded)], within)
 
-    def verified(self, maybe: int, pattern: bytes, limit: int | None = None) -> list[int]:
-        """The documents of `maybe` whose folded title or body holds the pattern, ascending (the first
-        `limit` of them, when given)."""
-        out: list[int] = []
+    def verified(self, maybe: int, pattern: bytes) -> list[int]:
+        """The documents of `maybe` whose folded title or body holds the pattern, ascending."""
         contains = self.contains_folded
-        for d in members(maybe):
-            if contains(d, pattern):
-                out.append(d)
-                if limit is not None and len(out) >= limit:
-                    break
-        return out
+        return [d for d in members(maybe) if contains(d, pattern)]
 
 
 def phrase_pattern(folded: list[str]) -> bytes:

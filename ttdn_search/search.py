@@ -386,8 +386,7 @@ class _Ranker:
             pats = [f" {a} {b} ".encode("utf-8") for a, b in zip(r.folded, r.folded[1:])]
             singles = [f" {k} ".encode("utf-8") for k in r.folded]
             exact = _padded(r.keys) if r.accented else []
-            full = f" {' '.join(r.folded)} ".encode("utf-8")
-            self.phrases.append((len(r.folded), full, pats, singles, exact, _padded(r.words)))
+            self.phrases.append((len(r.folded), phrase_pattern(r.folded), pats, singles, exact, _padded(r.words)))
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
