@@ -62,7 +62,7 @@ def indexed_ids(index_dir: Path) -> list[str] | None:
     except IndexMissing:
         return None
     with s:
-        ids = [f["id"] for f in s._searcher.all_stored_fields()]
+        ids = [f["id"] for f in s.documents()]
         s.search("thông tin", limit=3)  # the index answers a query, not only opens
     return ids
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import ttdn_search.engine.match as M  # noqa: E402
+import ttdn_search.engine.rank as R  # noqa: E402
 import ttdn_search.search as S  # noqa: E402
 
 QUERIES = ROOT.parent / "shared" / "eval" / "dev" / "queries.jsonl"
@@ -41,9 +43,9 @@ def main() -> None:
         sys.exit(__doc__)
     for owner, name, label in [
         (S.Searcher, "_facets", "facets"), (S.Searcher, "_hit", "hits (stored fields, snippets)"),
-        (S._Ranker, "score", "scoring"), (S._Ranker, "__init__", "ranker set-up"), (S._Evaluator, "eval", "matching"),
-        (S, "_title_candidates", "title-tier candidates"), (S, "_phrase_candidates", "phrase candidates"),
-        (S.Searcher, "_suggest", "suggestion"), (S, "filter_bitmap", "filters"), (S.P, "parse_query", "parsing"),
+        (R.Ranker, "score", "scoring"), (R.Ranker, "__init__", "ranker set-up"), (M.Evaluator, "eval", "matching"),
+        (R, "title_candidates", "title-tier candidates"), (R, "phrase_candidates", "phrase candidates"),
+        (S.Searcher, "_suggest", "suggestion"), (S, "filter_bitmap", "filters"), (S.P, "analyse", "parsing"),
     ]:
         timed(owner, name, label)
     kind = sys.argv[2] if len(sys.argv) > 2 else ""

@@ -9,7 +9,8 @@ import pytest
 from tests._cdp import Browser, find_chromium
 from tests._xss import ARTICLES, IMG, SCRIPT
 from ttdn_search.render import write_static_site
-from ttdn_search.search import Filters, Searcher
+from ttdn_search.filters import Filters
+from ttdn_search.search import Searcher
 
 pytestmark = pytest.mark.browser
 

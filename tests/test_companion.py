@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from ttdn_search import companion as C
+from ttdn_search.engine import bitmaps as B
+from ttdn_search.engine import format as F
+from ttdn_search.filters import Filters
 from ttdn_search.indexer import MAX_SEGMENTS, build_index
-from ttdn_search.search import Filters, Searcher
+from ttdn_search.search import Searcher
 
 SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
 QUERIES = ["thông tin đối ngoại", "thong tin doi ngoai", "hội nghị tổng kết", "biên giới", '"đối ngoại"',
@@ -16,18 +18,18 @@ QUERIES = ["thông tin đối ngoại", "thong tin doi ngoai", "hội nghị t�
 
 def test_bitmap_helpers():
     ids = [0, 3, 8, 9, 63, 64, 1000]
-    bm = C.from_ids(ids, 1001)
-    assert C.members(bm) == ids
-    assert C.highest(bm, 3) == [63, 64, 1000]
-    assert C.highest(bm, 50) == ids
+    bm = B.from_ids(ids, 1001)
+    assert B.members(bm) == ids
+    assert B.highest(bm, 3) == [63, 64, 1000]
+    assert B.highest(bm, 50) == ids
     # Bit-sliced counters: three sets, counts 0..3.
-    sets = [C.from_ids(s, 16) for s in ([1, 2, 3], [2, 3], [3, 5])]
-    planes = C.count_planes(sets)
-    universe = C.full(16)
-    assert C.members(C.at_least(planes, 3, universe)) == [3]
-    assert C.members(C.at_least(planes, 2, universe)) == [2, 3]
-    assert C.members(C.at_least(planes, 1, universe)) == [1, 2, 3, 5]
-    assert C.at_least(planes, 4, universe) == 0
+    sets = [B.from_ids(s, 16) for s in ([1, 2, 3], [2, 3], [3, 5])]
+    planes = B.count_planes(sets)
+    universe = B.full(16)
+    assert B.members(B.at_least(planes, 3, universe)) == [3]
+    assert B.members(B.at_least(planes, 2, universe)) == [2, 3]
+    assert B.members(B.at_least(planes, 1, universe)) == [1, 2, 3, 5]
+    assert B.at_least(planes, 4, universe) == 0
 
 
 def _articles(tmp_path: Path, n: int, tag: str = "") -> Path:
@@ -70,23 +72,23 @@ def test_many_small_runs_with_updates_match_one_fresh_build(tmp_path, monkeypatc
     assert report.updated == 30
     with Searcher(inc) as s:
         # Small runs were merged: no more than MAX_SEGMENTS segments are left.
-        assert 1 <= len(s._view.parts) <= MAX_SEGMENTS
+        assert 1 <= len(s.segments.parts) <= MAX_SEGMENTS
     monkeypatch.delenv("TTDN_BATCH_SIZE")
     fresh = tmp_path / "fresh"
     build_index([SAMPLES, changed], fresh, jobs=1)
     with Searcher(fresh) as s:
-        assert len(s._view.parts) == 1
+        assert len(s.segments.parts) == 1
     assert _snapshot(inc) == _snapshot(fresh)
 
 
 def test_segment_without_companion_asks_for_rebuild(tmp_path):
-    from ttdn_search.errors import SchemaMismatch
+    from ttdn_search.errors import CompanionMissing
 
     d = tmp_path / "ix"
     build_index([SAMPLES], d, jobs=1)
-    for f in d.glob(f"*.{C.EXT}"):
+    for f in d.glob(f"*.{F.EXT}"):
         f.unlink()
-    with pytest.raises(SchemaMismatch, match="--rebuild"):
+    with pytest.raises(CompanionMissing, match="--rebuild"):
         Searcher(d)
 
 
@@ -131,15 +133,15 @@ def test_raw_key_skips_unchanged_records_but_never_a_stale_one(tmp_path):
 
 
 def _views(s):
-    view = s._view
-    for d in C.members(view.live):
+    view = s.segments
+    for d in B.members(view.live):
         title, body, _ = view.views(d)
         yield d, title, body
 
 
 def test_bigram_candidates_hold_every_phrase_holder(searcher):
     """Hashed pairs may let in documents without the phrase, never leave one out that has it."""
-    view = searcher._view
+    view = searcher.segments
     docs = list(_views(searcher))
     phrases = set()
     for _, title, body in docs[:6]:
@@ -149,30 +151,30 @@ def test_bigram_candidates_hold_every_phrase_holder(searcher):
     phrases.add(("thong", "tin", "doi", "ngoai"))
     assert len(phrases) > 40
     for ph in phrases:
-        pattern = C.phrase_pattern(list(ph))
+        pattern = F.phrase_pattern(list(ph))
         truth = [d for d, title, body in docs if pattern in title or pattern in body]
         candidates = view.phrase_candidates(list(ph), view.live)
-        assert set(truth) <= set(C.members(candidates)), ph
+        assert set(truth) <= set(B.members(candidates)), ph
         assert view.verified(candidates, pattern) == truth, ph
 
 
 def test_stored_counts_are_the_body_syllable_counts(searcher):
     from collections import Counter
 
-    view = searcher._view
+    view = searcher.segments
     for d, _, body in _views(searcher):
         hashes, counts = view.term_counts(d)
         assert list(hashes) == sorted(hashes)
         stored = dict(zip(hashes, counts))
         expected = Counter(body.decode("utf-8").split())
-        assert stored == {C.syllable_hash(k): min(n, 255) for k, n in expected.items()}
+        assert stored == {F.syllable_hash(k): min(n, 255) for k, n in expected.items()}
 
 
 def test_facet_counts_are_the_same_either_way(searcher, monkeypatch):
     """Facets counted from value bitmaps and from the matches' own values agree, filters or not."""
-    import ttdn_search.search as S
+    import ttdn_search.engine.facet_counts as S
 
-    view = searcher._view
+    view = searcher.segments
     for name in ("province", "year", "directive", "kind", "province_new"):
         any_value = 0
         for value in view.facet_values(name):

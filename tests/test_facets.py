@@ -3,7 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ttdn_search.search import Filters, Searcher
+from ttdn_search.filters import Filters
+from ttdn_search.search import Searcher
 
 WORDS = ["thông tin", "đối ngoại", "hội nghị", "tổng kết", "biên giới", "kết luận", "tỉnh", "thong tin", "du lich",
          "quốc tế", "phóng viên", "kế hoạch", "2019", "57-KL/TW", "Nghệ An", ""]

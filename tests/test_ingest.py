@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from tests._shared import SEEDS, needs_shared
-from ttdn_search.ingest import Article, Skipped, clean_page, iter_articles
+from ttdn_search.ingest import Article, Skipped, iter_articles
+from ttdn_search.pagetext import clean_page
 
 BOILERPLATE = [
     "Skip Ribbon Commands", "Skip to main content", "Theo dõi trên", "Banner Tỉnh ủy Nghệ An", "Home-latest-1",

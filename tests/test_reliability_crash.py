@@ -39,7 +39,7 @@ def _ids(index: Path) -> list[str]:
     from ttdn_search.search import Searcher
 
     with Searcher(index) as s:
-        return [f["id"] for f in s._searcher.all_stored_fields()]
+        return [f["id"] for f in s.documents()]
 
 
 @pytest.fixture(scope="module")
@@ -129,23 +129,25 @@ def test_swap_killed_between_renames_is_undone(tmp_path, samples_index):
 
 def test_metadata_only_folder_is_created_again(tmp_path):
     """A first run killed after writing ttdn.json and before Whoosh's table of contents."""
-    from ttdn_search.indexer import _write_meta, build_index
+    from ttdn_search.folder import write_meta
+    from ttdn_search.indexer import build_index
 
     index = tmp_path / "index"
     index.mkdir()
-    _write_meta(index, articles=0)
+    write_meta(index, articles=0)
     report = build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
     assert report.added >= 14
 
 
 def test_vocabulary_follows_the_committed_generation(tmp_path):
     """A run killed after its last commit but before writing vocab.json: the next run writes it."""
-    from ttdn_search.indexer import _write_meta, build_index, read_meta
+    from ttdn_search.folder import read_meta, write_meta
+    from ttdn_search.indexer import build_index
 
     index = tmp_path / "index"
     build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
     (index / "vocab.json").write_text('{"w": {}, "s": {}}', "utf-8")
-    _write_meta(index, vocab_generation=-1)
+    write_meta(index, vocab_generation=-1)
     report = build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
     assert report.added == 0 and report.unchanged >= 14
     assert len(json.loads((index / "vocab.json").read_text("utf-8"))["s"]) > 10
@@ -156,13 +158,13 @@ def test_empty_index_answers_searches(tmp_path):
     """An index with no committed batch yet (first run killed early) answers with no results, not a traceback."""
     from whoosh import index as windex
 
-    from ttdn_search.indexer import _write_meta
-    from ttdn_search.schema import build_schema
+    from ttdn_search.folder import write_meta
+    from ttdn_search.engine.whoosh_store import build_schema
     from ttdn_search.search import Searcher
 
     index = tmp_path / "index"
     index.mkdir()
-    _write_meta(index, articles=0)
+    write_meta(index, articles=0)
     windex.create_in(str(index), build_schema())
     with Searcher(index) as s:
         assert s.search("thông tin đối ngoại").total == 0
@@ -176,7 +178,8 @@ def test_empty_index_answers_searches(tmp_path):
 
 def test_second_run_in_process_is_refused(tmp_path):
     from ttdn_search.errors import IndexLocked
-    from ttdn_search.indexer import build_index, run_lock
+    from ttdn_search.folder import run_lock
+    from ttdn_search.indexer import build_index
 
     index = tmp_path / "index"
     with run_lock(index, wait=0):
@@ -203,7 +206,7 @@ def test_concurrent_run_refused_and_searches_see_committed_batches(tmp_path, cor
                 n = s.doc_count
                 res = s.search("Việt Nam", limit=5)
                 assert res.total <= n
-                live = [f["id"] for f in s._searcher.all_stored_fields()]
+                live = [f["id"] for f in s.documents()]
                 assert len(live) == len(set(live)) == n
         except IndexMissing:
             return
@@ -256,7 +259,7 @@ def test_leftovers_of_a_killed_batch_are_removed(tmp_path):
 @needs_shared
 def test_killed_parent_does_not_leave_workers_holding_the_lock(tmp_path, corpus):
     """With --jobs 2 the workers are forked with the lock file open; killing only the parent must free the index."""
-    from ttdn_search.indexer import run_lock
+    from ttdn_search.folder import run_lock
 
     path, _ = corpus
     index = tmp_path / "index"

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from ttdn_search.cli import main
 from ttdn_search.errors import BadQuery
-from ttdn_search.search import Filters, SearchResult
+from ttdn_search.filters import Filters
+from ttdn_search.results import SearchResult
 
 EXAMPLES = int(os.environ.get("TTDN_FUZZ_EXAMPLES") or 150)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

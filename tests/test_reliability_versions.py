@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from ttdn_search.cli import main
 from ttdn_search.errors import SchemaMismatch
-from ttdn_search.schema import SCHEMA_VERSION
+from ttdn_search.engine.whoosh_store import SCHEMA_VERSION
 
 SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
 
@@ -125,3 +125,90 @@ def test_index_in_the_current_folder(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".ix.lock", "ix"]
     result = runner.invoke(main, ["search", "thông tin đối ngoại", "--index", str(here), "--json"])
     assert json.loads(result.stdout)["total"] >= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The companion format: one version, in every file's magic and in ttdn.json; files checked on open.
+
+
+def _fresh(tmp_path, **env) -> Path:
+    from ttdn_search.indexer import build_index
+
+    d = tmp_path / "ix"
+    build_index([SAMPLES], d, jobs=1, **env)
+    return d
+
+
+def test_new_index_records_the_format_version(tmp_path):
+    from ttdn_search.engine.format import FORMAT_VERSION, MAGIC, magic_version
+
+    d = _fresh(tmp_path)
+    assert json.loads((d / "ttdn.json").read_text("utf-8"))["format_version"] == FORMAT_VERSION
+    for f in d.glob("*.ttdn"):
+        assert f.read_bytes()[:8] == MAGIC
+    assert magic_version(MAGIC) == FORMAT_VERSION
+    assert magic_version(b"TTDNC12\n") == 12 and magic_version(b"\x00" * 8) is None
+
+
+@pytest.mark.parametrize("fmt, words", [(3, "cũ hơn"), (99, "mới hơn"), ("x", "cũ hơn")])
+def test_index_of_another_format_version_is_told_to_rebuild(tmp_path, fmt, words):
+    from ttdn_search.search import Searcher
+
+    d = _fresh(tmp_path)
+    meta = json.loads((d / "ttdn.json").read_text("utf-8"))
+    (d / "ttdn.json").write_text(json.dumps({**meta, "format_version": fmt}), "utf-8")
+    with pytest.raises(SchemaMismatch) as err:
+        Searcher(d)
+    assert words in str(err.value) and "định dạng" in str(err.value) and "--rebuild" in str(err.value)
+    result = CliRunner().invoke(main, ["search", "thông tin", "--index", str(d)])
+    assert result.exit_code == 1 and "--rebuild" in result.stderr and "Traceback" not in result.output
+
+
+def test_companion_of_another_format_says_so_not_missing(tmp_path):
+    """A companion written by another format version is named as such (it is there, not missing)."""
+    from ttdn_search.errors import CompanionMissing
+    from ttdn_search.search import Searcher
+
+    d = _fresh(tmp_path)
+    (comp,) = d.glob("*.ttdn")
+    data = bytearray(comp.read_bytes())
+    data[5:6] = b"3"
+    comp.write_bytes(bytes(data))
+    with pytest.raises(SchemaMismatch) as err:
+        Searcher(d)
+    assert not isinstance(err.value, CompanionMissing)
+    assert "định dạng 3" in str(err.value) and "--rebuild" in str(err.value)
+    comp.write_bytes(b"not a companion at all")
+    with pytest.raises(CompanionMissing, match="--rebuild"):
+        Searcher(d)
+
+
+def test_companion_that_disagrees_with_its_segment_is_refused(tmp_path):
+    """Document numbers index the companion: one holding another number of documents than its segment
+    would show one article's title for another's match, so the searcher refuses it."""
+    from ttdn_search.errors import IndexDamaged
+    from ttdn_search.search import Searcher
+
+    d = _fresh(tmp_path, batch_size=5)
+    comps = sorted(d.glob("*.ttdn"), key=lambda p: p.stat().st_size)
+    assert len(comps) >= 2
+    comps[-1].write_bytes(comps[0].read_bytes())
+    with pytest.raises(IndexDamaged, match="--rebuild"):
+        Searcher(d)
+    result = CliRunner().invoke(main, ["search", "thông tin", "--index", str(d)])
+    assert result.exit_code == 1 and "--rebuild" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("keep", [0.6, 0.2, 0.01])
+def test_truncated_companion_is_reported_with_the_rebuild_advice(tmp_path, keep):
+    from ttdn_search.errors import CompanionMissing
+    from ttdn_search.search import Searcher
+
+    d = _fresh(tmp_path)
+    (comp,) = d.glob("*.ttdn")
+    data = comp.read_bytes()
+    comp.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(CompanionMissing, match="--rebuild"):
+        Searcher(d)
+    result = CliRunner().invoke(main, ["search", "thông tin", "--index", str(d)])
+    assert result.exit_code == 1 and "--rebuild" in result.stderr and "Traceback" not in result.output

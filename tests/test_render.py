@@ -15,7 +15,8 @@ bs4 = pytest.importorskip("bs4")
 from tests._shared import needs_shared  # noqa: E402
 from tests._xss import ARTICLES, IMG, SCRIPT  # noqa: E402
 from ttdn_search.render import PageState, date_vi, decimal_vi, safe_href, write_static_site  # noqa: E402
-from ttdn_search.search import Filters, Searcher  # noqa: E402
+from ttdn_search.filters import Filters
+from ttdn_search.search import Searcher  # noqa: E402
 
 QUERY = "thông tin đối ngoại"
 FACET_LABELS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn bản được dẫn", "kind": "Loại bài"}

@@ -3,7 +3,7 @@
 import pytest
 
 from ttdn_search.errors import BadQuery
-from ttdn_search.search import Filters
+from ttdn_search.filters import Filters
 
 
 def ids(res):
@@ -112,8 +112,8 @@ def test_spelling_correction_tries_two_edits_only_on_syllable_lengths(searcher, 
     import ttdn_search.suggest as sg
 
     calls = []
-    real = sg._edits
-    monkeypatch.setattr(sg, "_edits", lambda w: calls.append(w) or real(w))
+    real = sg.edits
+    monkeypatch.setattr(sg, "edits", lambda w: calls.append(w) or real(w))
     res = searcher.search("thông tin qxzwvkjqpxzw bvcxzlkjhgfd")
     assert len(calls) <= 2  # one set of single edits per word at most, no edits of edits
     assert res.suggestion is None or "qxzwvkjqpxzw" in res.suggestion

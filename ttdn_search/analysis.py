@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ttdn_search.normalize import fold, normalize
+from ttdn_search.normalize import fold
 
 _L = r"A-Za-zĐđƯư"
 _SP = r"[ \t]*"
@@ -37,7 +37,6 @@ TOKEN_RE = re.compile(
     rf"|(?P<number>{_NUMBER})(?![\w])"
     rf"|(?P<syl>{_SYLLABLE})"
 )
-PROTECTED_KINDS = ("url", "email", "directive", "date", "number")
 
 
 def canonical_directive(raw: str) -> str:
@@ -121,13 +120,3 @@ def syllable_keys(text: str) -> list[str]:
     """Index keys of the syllable view of normalised text, one per position (`iter_tokens`' keys)."""
     return [m.group().lower() if m.lastgroup == "syl" else token_key(m.lastgroup, m.group())
             for m in TOKEN_RE.finditer(text)]
-
-
-def folded_keys(keys: list[str]) -> list[str]:
-    """The accent-free view of syllable keys, position for position."""
-    return [fold(k) for k in keys]
-
-
-def query_syllables(text: str) -> list[tuple[str, str]]:
-    """(kind, key) of each token of a query, after the same normalisation as the index."""
-    return [(kind, key) for kind, key, _, _ in iter_tokens(normalize(text))]

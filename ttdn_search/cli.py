@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ttdn_search.errors import BadQuery, TtdnError
+from ttdn_search.errors import TtdnError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -54,24 +54,20 @@ def index_option(fn):
 
 
 def filter_options(fn):
-    """-p/-y/-d/--kind/--from/--to: repeat an option to OR its values; different options AND."""
-    opts = [
-        click.option("-p", "--province", multiple=True, help="Tỉnh/thành (mọi cách viết, cũ hoặc mới) / province."),
-        click.option("-y", "--year", multiple=True, help="Năm: 2020 hoặc 2019-2021 / year or range."),
-        click.option("-d", "--directive", multiple=True, help="Văn bản được dẫn: 57-KL/TW, 'ket luan 57' / cited directive."),
-        click.option("--kind", multiple=True, help="Loại bài, ví dụ 'Hội nghị tổng kết' / article kind."),
-        click.option("--from", "date_from", help="Từ ngày YYYY[-MM[-DD]] / from date."),
-        click.option("--to", "date_to", help="Đến ngày YYYY[-MM[-DD]] / to date."),
-    ]
-    for opt in reversed(opts):
-        fn = opt(fn)
-    return fn
+    """The filter options of filters.FILTERS (repeat an option to OR its values; different options AND),
+    handed to the command as one `filters` argument."""
+    from ttdn_search.filters import FILTERS, from_options
 
+    specs = [spec for spec in FILTERS if spec.flags]
+    dests = [{"from": "date_from", "to": "date_to"}.get(spec.name, spec.name) for spec in specs]
 
-def _filters(province=(), year=(), directive=(), kind=(), date_from=None, date_to=None, exact=None):
-    from ttdn_search.search import Filters
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, filters=from_options(**{d: kwargs.pop(d) for d in dests}), **kwargs)
 
-    return Filters(list(province), list(year), list(directive), list(kind), date_from, date_to, exact or {})
+    for spec, dest in reversed(list(zip(specs, dests))):
+        wrapper = click.option(*spec.flags, dest, multiple=not spec.single, help=spec.help)(wrapper)
+    return wrapper
 
 
 @click.group(context_settings=CONTEXT)
@@ -179,7 +175,9 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
         if h.snippet:
             click.echo("   " + terminal_snippet(h.snippet))
     summary = []
-    for name, label in (("province", "Tỉnh"), ("year", "Năm"), ("directive", "Văn bản"), ("kind", "Loại")):
+    from ttdn_search.facets import FACET_SHORT
+
+    for name, label in FACET_SHORT.items():
         vals = res.facets.get(name) or []
         if vals:
             summary.append(f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
@@ -199,7 +197,7 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
 @click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8"),
               help="Tệp truy vấn, mỗi dòng một câu (văn bản hoặc JSON); '-' là stdin / batch file.")
 @handle_errors
-def search(query, index_dir, province, year, directive, kind, date_from, date_to, limit, offset, sort, as_json, nl,
+def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
            queries_file):
     """Tìm kiếm bài viết / search articles.
 
@@ -212,42 +210,17 @@ def search(query, index_dir, province, year, directive, kind, date_from, date_to
     """
     from ttdn_search.search import Searcher
 
-    filters = _filters(province, year, directive, kind, date_from, date_to)
     with Searcher(index_dir) as s:
         if queries_file is not None:
-            _batch(s, queries_file, filters, limit, offset, sort)
+            errors = 0
+            for line in s.run_batch(queries_file, filters, limit=limit, offset=offset, sort=sort):
+                errors += line.error is not None
+                _echo_json(line.to_json(), nl=True)
+            if errors:
+                click.echo(f"{errors} truy vấn lỗi.", err=True)
             return
         res = s.search(query, filters=filters, limit=limit, offset=offset, sort=sort)
         _print_result(res, nl=nl, as_json=as_json)
-
-
-def _batch(s, fh, filters, limit, offset, sort) -> None:
-    """One JSON line per input line; a bad line gets an error object, the rest still run."""
-    errors = 0
-    for lineno, line in enumerate(fh, 1):
-        line = line.strip()
-        if not line:
-            continue
-        qid = str(lineno)
-        try:
-            if line.startswith("{"):
-                try:
-                    rec = json.loads(line)
-                except ValueError as exc:
-                    raise BadQuery(f"dòng {lineno}: JSON hỏng ({exc})") from exc
-                qid = str(rec.get("qid", lineno))
-                f = filters.merged({k: ([v] if isinstance(v, str) else [str(x) for x in v])
-                                    for k, v in rec.items() if k in ("province", "year", "directive", "kind", "from", "to") and v})
-                res = s.search(str(rec.get("query", "")), filters=f, limit=int(rec.get("limit", limit)),
-                               offset=offset, sort=rec.get("sort", sort))
-            else:
-                res = s.search(line, filters=filters, limit=limit, offset=offset, sort=sort)
-            _print_result(res, nl=True, as_json=True, qid=qid)
-        except TtdnError as exc:
-            errors += 1
-            _echo_json({"qid": qid, "error": str(exc)}, nl=True)
-    if errors:
-        click.echo(f"{errors} truy vấn lỗi.", err=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +235,7 @@ def _batch(s, fh, filters, limit, offset, sort) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @click.option("--nl", is_flag=True, help="JSON một dòng / one-line JSON.")
 @handle_errors
-def directive(query, index_dir, province, year, directive, kind, date_from, date_to, limit, offset, as_json, nl):
+def directive(query, index_dir, filters, limit, offset, as_json, nl):
     """Mọi bài dẫn một văn bản, mới nhất trước / every article citing a directive.
 
     \b
@@ -270,22 +243,17 @@ def directive(query, index_dir, province, year, directive, kind, date_from, date
       ttdn directive 57-KL/TW
       ttdn directive "ket luan 57" --json
     """
-    from ttdn_search.search import Searcher, directive_info, resolve_directives
+    from ttdn_search.search import Searcher
 
-    filters = _filters(province, year, directive, kind, date_from, date_to)
     with Searcher(index_dir) as s:
-        ids = resolve_directives(query, s.known_directives())
-        filters.directive.extend(ids)
-        res = s.search("", filters=filters, limit=limit, offset=offset, sort="date", directive_lookup=False)
-    res.query = query
-    res.directives = [directive_info(i) for i in ids]
+        res = s.lookup_directive(query, filters, limit=limit, offset=offset)
     if as_json or nl:
         out = res.to_json()
         out = {"query": query, "directives": out.pop("directives"), **out}
         _echo_json(out, nl=nl)
         return
-    if len(ids) > 1:
-        click.echo(f"«{query}» có thể là {len(ids)} văn bản; kết quả gồm tất cả. Chọn một bằng số hiệu đầy đủ:")
+    if len(res.directives) > 1:
+        click.echo(f"«{query}» có thể là {len(res.directives)} văn bản; kết quả gồm tất cả. Chọn một bằng số hiệu đầy đủ:")
     for d in res.directives:
         desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
         click.echo(click.style(d.id, bold=True) + (f"  {desc}" if desc else ""))
@@ -427,7 +395,7 @@ def extract(paths, as_json):
 @click.option("--facet-pages", type=click.IntRange(0, 50), default=8, show_default=True,
               help="Số giá trị mỗi nhóm lọc được ghi thành trang / facet values per group written as pages.")
 @handle_errors
-def html(query, index_dir, province, year, directive, kind, date_from, date_to, out_dir, limit, sort, facet_pages):
+def html(query, index_dir, filters, out_dir, limit, sort, facet_pages):
     """Ghi trang kết quả HTML tĩnh, mở được ngoại tuyến / write a static results page.
 
     \b
@@ -436,7 +404,6 @@ def html(query, index_dir, province, year, directive, kind, date_from, date_to, 
     from ttdn_search.render import write_static_site
     from ttdn_search.search import Searcher
 
-    filters = _filters(province, year, directive, kind, date_from, date_to)
     with Searcher(index_dir) as s:
         page = write_static_site(s, query, filters, out_dir, limit=limit, sort=sort, facet_values=facet_pages)
     click.echo(str(page.resolve()))

@@ -19,14 +19,18 @@ class SchemaMismatch(TtdnError):
     """The index was written by an incompatible version of ttdn-search."""
 
 
+class IndexDamaged(TtdnError):
+    """Files of the index are missing or do not agree with each other; rebuilding fixes it."""
+
+
+class CompanionMissing(IndexDamaged):
+    """A segment's companion file is missing or cannot be opened."""
+
+
 class BadQuery(TtdnError):
     """A query or filter value that cannot be understood."""
 
     exit_code = 2
-
-
-class BadInput(TtdnError):
-    """An input file or record that cannot be read."""
 
 
 def shown(value: object, limit: int = 60) -> str:

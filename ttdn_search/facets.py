@@ -11,6 +11,8 @@ FACET_LABELS = {
     "kind": "Loại bài",
 }
 FACET_NAMES = tuple(FACET_LABELS)
+# The short labels of the CLI's one-line facet summary, in its order (province_new is left out there).
+FACET_SHORT = {"province": "Tỉnh", "year": "Năm", "directive": "Văn bản", "kind": "Loại"}
 
 
 def facet_values(tags) -> dict[str, list[str]]:

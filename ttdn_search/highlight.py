@@ -8,7 +8,7 @@ from functools import lru_cache
 from html import escape
 
 from ttdn_search.analysis import iter_tokens
-from ttdn_search.normalize import fold
+from ttdn_search.normalize import FOLD_CHARS, fold
 
 # Highlighting folds every token of every shown article; the vocabulary is small, so remember it.
 _fold = lru_cache(maxsize=200_000)(fold)
@@ -25,18 +25,6 @@ class Matcher:
         return key in self.exact or _fold(key) in self.folded
 
 
-class _FoldCaseTable(dict):
-    """str.translate table: every character to its folded lower-case form, one character for one."""
-
-    def __missing__(self, code):
-        ch = chr(code)
-        f = fold(ch)
-        value = f if len(f) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
-        self[code] = value
-        return value
-
-
-_FOLD_CASE = _FoldCaseTable()
 _SYLLABLE = re.compile(r"[^\W_]+")
 
 
@@ -57,7 +45,7 @@ def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
     pattern = _syllable_pattern(matcher.folded)
     if pattern is not None and all(_fold(k) in matcher.folded for k in matcher.exact):
         # Fast path: search the folded text (same offsets: one character for one) with one regex.
-        return [m.span() for m in pattern.finditer(text.translate(_FOLD_CASE))]
+        return [m.span() for m in pattern.finditer(text.translate(FOLD_CHARS))]
     spans: list[tuple[int, int]] = []
     for s, e in _token_matches(text, matcher):
         # Merge with the previous match when only spaces separate them: "thông tin đối ngoại" is one mark.

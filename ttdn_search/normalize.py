@@ -112,10 +112,21 @@ def has_diacritics(text: str) -> bool:
     return any(ord(c) > 0x7F and c.isalpha() for c in text)
 
 
-def fold_char_map(text: str) -> str:
-    """`fold` that keeps one output character per input character, so offsets carry over."""
-    out = []
-    for ch in text:
+class FoldTable(dict):
+    """A `str.translate` table that folds one character into one (as `fold` does, so offsets carry over):
+    a character whose fold is not one character is lower-cased, or kept when that is not one either.
+    `extra` maps characters beforehand (the index maps pyvi's word joiner "_" to a space)."""
+
+    def __init__(self, extra: dict[str, str] | None = None):
+        super().__init__({ord(k): v for k, v in (extra or {}).items()})
+
+    def __missing__(self, code):
+        ch = chr(code)
         f = fold(ch)
-        out.append(f if len(f) == 1 else ch.lower())
-    return "".join(out)
+        value = f if len(f) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+        self[code] = value
+        return value
+
+
+# Every character to its folded lower-case form, one for one (highlighting searches the folded text).
+FOLD_CHARS = FoldTable()

@@ -1,7 +1,9 @@
-"""Parse what a user types: words, "phrases", AND/OR/NOT, parentheses and field:value filters.
+"""Parse and analyse what a user types: words, "phrases", AND/OR/NOT, parentheses, field:value filters.
 
 Consecutive plain words stay together as one run, so a multi-syllable word is never split before
 analysis (Whoosh's own parser splits on whitespace first, which breaks "thông tin" into two words).
+`analyse` parses a query once and analyses each run of words once (normalised, tokens, exact and folded
+keys); matching, ranking, highlighting and suggestions all read that one `AnalysedQuery`.
 """
 
 from __future__ import annotations
@@ -9,18 +11,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ttdn_search.analysis import iter_tokens
+from ttdn_search.engine.format import fold_keys
 from ttdn_search.errors import BadQuery
+from ttdn_search.filters import FIELD_ALIASES
+from ttdn_search.normalize import has_diacritics, normalize
 
-# Field names a user may write in the query, in English or Vietnamese without accents.
-FIELD_ALIASES = {
-    "province": "province", "tinh": "province", "p": "province",
-    "unit": "province_new", "province_new": "province_new",
-    "year": "year", "nam": "year", "y": "year",
-    "directive": "directive", "vanban": "directive", "d": "directive",
-    "kind": "kind", "loai": "kind",
-    "from": "from", "tu": "from",
-    "to": "to", "den": "to",
-}
+
+@dataclass
+class Run:
+    """One run of query words (a Text or a Phrase), analysed: its normalised text, its exact syllable
+    keys (diacritics kept, lower case), the same folded, and whether it was typed with diacritics.
+    `words` are the index's own words among its syllables, filled in by matching (engine.match)."""
+
+    text: str
+    keys: list[str]
+    folded: list[str]
+    accented: bool
+    phrase: bool = False
+    words: list[str] = field(default_factory=list)
+
+
+def analyse_run(text: str, phrase: bool = False) -> Run:
+    norm = normalize(text)
+    keys = [key for _, key, _, _ in iter_tokens(norm)]
+    return Run(norm, keys, fold_keys(keys).split() if keys else [], has_diacritics(text), phrase)
 
 
 @dataclass
@@ -28,6 +43,7 @@ class Text:
     """A run of plain words."""
 
     text: str
+    run: Run | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -35,6 +51,7 @@ class Phrase:
     """Words in quotes: they must stand together in this order."""
 
     text: str
+    run: Run | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -210,6 +227,67 @@ def _and(a, b):
     if b is None:
         return a
     return And([a, b])
+
+
+@dataclass
+class AnalysedQuery:
+    """A query parsed and analysed once: its tree (each Text and Phrase carrying its `Run`), the filters
+    written in it, the whole query normalised and its tokens (for suggestions), and, when the whole
+    query is one run that reads as a document number, that run's text (a directive lookup)."""
+
+    query: str
+    node: object | None
+    filters: dict[str, list[str]]
+    normalized: str
+    tokens: list[tuple[str, str]]
+    directive: str | None = None
+
+
+def analyse(q: str) -> AnalysedQuery:
+    parsed = parse_query(q)
+    for leaf in leaves(parsed.node):
+        leaf.run = analyse_run(leaf.text, phrase=isinstance(leaf, Phrase))
+    norm = normalize(q)
+    node = parsed.node
+    directive = None
+    if isinstance(node, (Text, Phrase)) and _directive_like(node.run.text):
+        directive = node.text
+    return AnalysedQuery(q, node, parsed.filters, norm, [(kind, key) for kind, key, _, _ in iter_tokens(norm)],
+                         directive)
+
+
+def leaves(node) -> list:
+    """The Text and Phrase nodes of a tree, left to right."""
+    if node is None:
+        return []
+    if isinstance(node, (Text, Phrase)):
+        return [node]
+    if isinstance(node, Not):
+        return leaves(node.node)
+    return [leaf for item in node.items for leaf in leaves(item)]
+
+
+_DIRECTIVE_QUERY = re.compile(
+    r"^\s*(?:(?:số|so|no\.?)\s*)?\d{1,5}\s*[-/]\s*(?:(?:19|20)\d{2}\s*/\s*)?[^\W\d_]{1,8}.*$", re.IGNORECASE
+)
+_SHORT_REF_QUERY = re.compile(
+    r"^\s*(kết luận|ket luan|nghị quyết|nghi quyet|chỉ thị|chi thi|quyết định|quyet dinh|nghị định|nghi dinh|"
+    r"thông tư|thong tu|quy định|quy dinh|kế hoạch|ke hoach|hướng dẫn|huong dan|kl|nq|ct|qđ|qd|nđ|nd|tt|kh)"
+    r"\s*(?:số|so)?\s*:?\s*\d{1,5}\b",
+    re.IGNORECASE,
+)
+
+
+def _directive_like(q: str) -> bool:
+    q = q.strip()
+    if not q or len(q) > 60:
+        return False
+    return bool(_DIRECTIVE_QUERY.match(q) and re.search(r"\d", q)) or bool(_SHORT_REF_QUERY.match(q))
+
+
+def looks_like_directive(q: str) -> bool:
+    """True when the whole query is a document number in some spelling ("57-kl/tw", "Kết luận số 57")."""
+    return _directive_like(normalize(q))
 
 
 def parse_query(q: str) -> ParsedQuery:

@@ -18,13 +18,11 @@ from markupsafe import Markup
 
 from ttdn_search.errors import TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
+from ttdn_search.filters import PAGE_FILTERS, Filters
 
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
 MAX_PAGE = 50
 
-# User-style filters (any spelling, resolved by the library) and their labels.
-USER_FILTERS = {"province": "Tỉnh/thành", "year": "Năm", "directive": "Văn bản", "kind": "Loại bài",
-                "from": "Từ ngày", "to": "Đến ngày"}
 
 
 @dataclass(frozen=True)
@@ -44,19 +42,11 @@ class PageState:
     def without(self, key: str, value: str) -> "PageState":
         return PageState(self.query, tuple(f for f in self.filters if f != (key, value)), self.sort)
 
-    def to_filters(self):
-        from ttdn_search.search import Filters
-
+    def to_filters(self) -> Filters:
         f = Filters()
         for key, value in self.filters:
-            if key.startswith("f_") and key[2:] in FACET_NAMES:
-                f.exact.setdefault(key[2:], []).append(value)
-            elif key == "from":
-                f.date_from = value
-            elif key == "to":
-                f.date_to = value
-            elif key in USER_FILTERS:
-                getattr(f, key).append(value)
+            if key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
+                f.add(key, value)
         return f
 
     def query_string(self) -> str:
@@ -80,7 +70,7 @@ class PageState:
     def from_params(params: dict[str, list[str]]) -> "PageState":
         filters = []
         for key, values in params.items():
-            if key in USER_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
+            if key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
                 filters.extend((key, v) for v in values if v.strip())
         sort = (params.get("sort") or ["relevance"])[0]
         page = (params.get("page") or ["1"])[0]
@@ -213,7 +203,7 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
             groups.append(FacetGroup(name, FACET_LABELS[name], values))
     active = []
     for key, value in state.filters:
-        label = FACET_LABELS.get(key[2:]) if key.startswith("f_") else USER_FILTERS.get(key, key)
+        label = FACET_LABELS.get(key[2:]) if key.startswith("f_") else PAGE_FILTERS.get(key, key)
         active.append(ActiveFilter(label or key, value, link(state.without(key, value))))
     hits = []
     if result is not None:
@@ -259,14 +249,7 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pairs = []
-    for key in ("province", "year", "directive", "kind"):
-        pairs.extend((key, v) for v in getattr(filters, key))
-    if filters.date_from:
-        pairs.append(("from", filters.date_from))
-    if filters.date_to:
-        pairs.append(("to", filters.date_to))
-    root = PageState(query, tuple(sorted(pairs)), sort)
+    root = PageState(query, tuple(sorted(filters.pairs())), sort)
     root_result = run_state(searcher, root, limit)
     results = {root: root_result}
     for name in FACET_NAMES:

@@ -22,7 +22,7 @@ class _App:
         state = PageState.from_params(parse_qs(query_string, keep_blank_values=False))
         with self.lock:
             # Pick up what an index run committed since the last request.
-            if not self.searcher._searcher.up_to_date():
+            if not self.searcher.up_to_date():
                 self.searcher.refresh()
             try:
                 res, err, status = run_state(self.searcher, state), None, 200

@@ -12,8 +12,6 @@ from ._data import json_data, norm, split_list, tsv
 
 # Thừa Thiên Huế became the centrally governed city of Huế (NQ 175/2024/QH15) on this day.
 HUE_CITY_FROM = "2025-01-01"
-# The 34-unit map took effect (NQ 202/2025/QH15) and the new provinces operate from 1 July 2025.
-MERGER_FROM = "2025-07-01"
 
 
 @dataclass(frozen=True)

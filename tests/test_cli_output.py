@@ -1,0 +1,68 @@
+"""What each command prints for a person (not JSON): the lines users read, on the bundled samples."""
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from ttdn_search.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+
+
+def run(*args):
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    return r.exit_code, r.stdout.splitlines(), r.stderr
+
+
+def test_search_prints_count_hits_ids_snippets_and_facets(samples_index):
+    code, lines, err = run("search", "thông tin đối ngoại", "-n", "2", "--index", samples_index)
+    assert code == 0 and not err
+    assert re.fullmatch(r"14 kết quả cho «thông tin đối ngoại» \(\d+\.\d ms\)", lines[0])
+    assert lines[1].startswith("1. ") and lines[4].startswith("2. ")
+    assert lines[1].endswith("]") and " · " in lines[1]  # [date · province · directives]
+    assert re.fullmatch(r"   mau-\d\d", lines[2]) and re.fullmatch(r"   mau-\d\d", lines[5])
+    assert "thông tin đối ngoại" in lines[3]  # the snippet, highlight marks undone
+    assert "<mark>" not in "\n".join(lines)
+    assert lines[-1].startswith("— Tỉnh: ") and "| Năm: " in lines[-1] and "| Văn bản: " in lines[-1]
+    assert len(lines) == 8
+
+
+def test_search_without_accents_suggests_them(samples_index):
+    code, lines, _ = run("search", "thong tin doi ngoai", "-n", "1", "--index", samples_index)
+    assert code == 0
+    assert lines[1] == "Có phải bạn muốn tìm: thông tin đối ngoại"
+
+
+def test_empty_search_prints_the_count_alone(samples_index):
+    code, lines, _ = run("search", "zzqqx", "--index", samples_index)
+    assert code == 0 and len(lines) == 1 and lines[0].startswith("0 kết quả cho «zzqqx»")
+
+
+def test_directive_prints_the_document_counts_and_articles(samples_index):
+    code, lines, _ = run("directive", "ket luan 57", "--index", samples_index)
+    assert code == 0
+    assert lines[0].startswith("57-KL/TW  Kết luận · ")
+    assert lines[1] == "2 bài dẫn văn bản này."
+    assert lines[2] == "Theo tỉnh: Lâm Đồng (1), Nghệ An (1)"
+    assert lines[3].startswith("Theo năm: ")
+    assert lines[4].startswith("1. ") and lines[4].endswith("(mau-12)")  # newest first
+    assert lines[5].startswith("2. ") and lines[5].endswith("(mau-02)")
+
+
+def test_facets_stats_and_show_print_labels_and_values(samples_index):
+    code, lines, _ = run("facets", "--index", samples_index)
+    assert code == 0 and lines[0] == "Tỉnh/thành (14)" and "  Nghệ An: 1" in lines
+    code, lines, _ = run("stats", "--index", samples_index)
+    assert code == 0 and "Số bài: 14" in lines and lines[0] == f"Chỉ mục: {samples_index}"
+    code, lines, _ = run("show", "mau-05", "--index", samples_index)
+    assert code == 0
+    assert lines[0] == "Hưng Yên triển khai nhiệm vụ thông tin đối ngoại năm 2020"
+    assert "id: mau-05" in lines and "province: Hưng Yên" in lines and 'directives: ["59-KH/BCĐTTĐN"]' in lines
+
+
+def test_index_prints_its_summary(tmp_path):
+    code, lines, _ = run("index", SAMPLES, "--index", tmp_path / "ix")
+    assert code == 0
+    assert re.fullmatch(r"Xong: thêm 14, cập nhật 0, không đổi 0, trùng lặp 0, bỏ qua 0; chỉ mục '.*ix' có 14 bài "
+                        r"\(\d+\.\d s\)\.", lines[-1])

@@ -1,0 +1,359 @@
+"""One companion file: `Builder` writes it, `Companion` reads it (memory-mapped, by hash lookup).
+
+A companion holds what matching, facets and ranking need of one Whoosh segment's documents: postings of
+folded syllables, title syllables, facet values, months and hashed syllable pairs; the document frequency
+of every pyvi word; and per document its record (syllable counts, folded and word views, facet values)
+and date. The layout, byte by byte, is FORMAT.md; every key and record part is built in format.py.
+
+Why: Whoosh's matchers walk postings one document at a time in Python; for a query of common syllables
+over 100k articles that is hundreds of milliseconds. A bitmap is a Python int, so AND, OR, counting and
+facet counts run in C (a few microseconds per key). The file is opened with mmap and read by hash lookup,
+so opening costs nothing however large the index is.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import struct
+from array import array
+from collections import Counter
+from pathlib import Path
+
+from ttdn_search.engine import format as F
+from ttdn_search.engine.bitmaps import from_ids, full, members
+from ttdn_search.errors import CompanionMissing, SchemaMismatch
+
+
+class Builder:
+    """Accumulates one new segment's companion, document by document, in Whoosh's document order."""
+
+    def __init__(self):
+        self.postings: dict[str, array] = {}
+        self.pairs: list[array | None] = [None] * (1 << F.BIGRAM_BITS)  # bigram bucket -> documents
+        self.words: Counter = Counter()  # word of the word view -> documents holding it
+        self.docs: list[bytes] = []
+        self.dates = array("I")
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=()) -> None:
+        """One document: its keys, its record (see `format.pack_views`), its date, its bigram buckets
+        and the distinct words of its word view."""
+        self.words.update(words)
+        n = len(self.docs)
+        postings = self.postings
+        for k in keys:
+            a = postings.get(k)
+            if a is None:
+                postings[k] = array("I", (n,))
+            else:
+                a.append(n)
+        buckets = self.pairs
+        for b in pairs:
+            a = buckets[b]
+            if a is None:
+                buckets[b] = array("I", (n,))
+            else:
+                a.append(n)
+        self.docs.append(view)
+        self.dates.append(date)
+
+    def add_segment(self, old: "Companion", live: list[int] | None) -> None:
+        """Append the documents of a merged segment: its live ones, in order, as Whoosh copies them."""
+        base = len(self.docs)
+        n = old.ndocs
+        if live is None or len(live) == n:
+            remap = None
+            live = range(n)
+        else:
+            remap = {d: base + i for i, d in enumerate(live)}
+        postings = self.postings
+        for d in live:
+            self.words.update(set(old.views(d)[2].decode("utf-8").split()))
+        for key, ids in old.iter_postings():
+            if remap is None:
+                new = array("I", [base + d for d in ids]) if base else array("I", ids)
+            else:
+                new = array("I", [remap[d] for d in ids if d in remap])
+            if not new:
+                continue
+            if F.is_bigram_key(key):  # kept with this run's buckets, in document order
+                b = int(key[1:], 16)
+                a = self.pairs[b]
+                if a is None:
+                    self.pairs[b] = new
+                else:
+                    a.extend(new)
+                continue
+            a = postings.get(key)
+            if a is None:
+                postings[key] = new
+            else:
+                a.extend(new)
+        for d in live:
+            self.docs.append(old.raw_doc(d))
+            self.dates.append(old.dates[d])
+
+    def write(self, path: Path) -> None:
+        """Write the file (to a temporary name, then renamed into place)."""
+        ndocs = len(self.docs)
+        for b, ids in enumerate(self.pairs):
+            if ids is not None:
+                self.postings[F.bigram_key(b)] = ids
+        self.pairs = [None] * (1 << F.BIGRAM_BITS)
+        counts = {F.word_key(w): n for w, n in self.words.items()}
+        keys = sorted([*self.postings, *counts])
+        nb = max(1, len(keys))
+        buckets: list[list[str]] = [[] for _ in range(nb)]
+        for k in keys:
+            buckets[F.bucket_of(k.encode("utf-8"), nb)].append(k)
+        data = bytearray()
+        entries = bytearray()
+        bucket_offs = array("Q")
+        nbytes = (ndocs + 7) >> 3
+        for bucket in buckets:
+            bucket_offs.append(len(entries))
+            for k in bucket:
+                kb = k.encode("utf-8")
+                if k in counts:
+                    entries += F.ENTRY.pack(len(kb), F.COUNT, counts[k], 0, 0) + kb
+                    continue
+                ids = self.postings[k]
+                if len(ids) * F.DENSE > ndocs:
+                    blob = from_ids(ids, ndocs).to_bytes(nbytes, "little")
+                    kind = F.BITMAP
+                else:
+                    blob = ids.tobytes()
+                    kind = F.ARRAY
+                entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob)) + kb
+                data += blob
+        bucket_offs.append(len(entries))
+        # Layout: header | buckets | entries | data | docoffs | docs | dates | keylist
+        keylist = json.dumps({k: len(self.postings[k]) for k in keys if F.listed(k)}, ensure_ascii=False).encode("utf-8")
+        buckets_at = F.HEAD.size
+        entries_at = buckets_at + bucket_offs.itemsize * len(bucket_offs)
+        data_at = entries_at + len(entries)
+        docoffs_at = data_at + len(data)
+        doc_offs = array("Q")
+        pos = 0
+        for d in self.docs:
+            doc_offs.append(pos)
+            pos += len(d)
+        doc_offs.append(pos)
+        docs_at = docoffs_at + doc_offs.itemsize * len(doc_offs)
+        dates_at = docs_at + pos
+        keylist_at = dates_at + self.dates.itemsize * len(self.dates)
+        # Bucket offsets are absolute; entries hold data offsets relative to the data block, which starts
+        # where the last bucket ends.
+        abs_buckets = array("Q", (entries_at + o for o in bucket_offs))
+        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist))
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(header)
+            f.write(abs_buckets.tobytes())
+            f.write(entries)
+            f.write(data)
+            f.write(doc_offs.tobytes())
+            for d in self.docs:
+                f.write(d)
+            f.write(self.dates.tobytes())
+            f.write(keylist)
+            f.flush()
+        tmp.replace(path)
+
+
+def _rebuild_hint(path: Path, what: str) -> str:
+    folder = path.parent
+    return (f"Chỉ mục '{folder}': tệp đi kèm {path.name} {what}. "
+            f"Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {folder}")
+
+
+class Companion:
+    """One segment's companion file, memory-mapped."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            with open(self.path, "rb") as f:
+                self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError) as exc:  # ValueError: an empty file cannot be mapped
+            raise CompanionMissing(_rebuild_hint(self.path, "bị thiếu hoặc không đọc được")) from exc
+        mm = self._mm
+        try:
+            magic, self.ndocs, self.nbuckets, self._buckets, self._docoffs, self._dates, kl_at, kl_len = (
+                F.HEAD.unpack_from(mm, 0)
+            )
+        except struct.error as exc:
+            self.close()
+            raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt")) from exc
+        if magic != F.MAGIC:
+            self.close()
+            version = F.magic_version(magic)
+            if version is None:
+                raise CompanionMissing(_rebuild_hint(self.path, "không phải tệp đi kèm của ttdn-search"))
+            raise SchemaMismatch(_rebuild_hint(
+                self.path, f"có định dạng {version}, bản ttdn-search này đọc định dạng {F.FORMAT_VERSION}"))
+        try:
+            self._data = struct.unpack_from("<Q", mm, self._buckets + 8 * self.nbuckets)[0]
+            self.dates = array("I")
+            self.dates.frombytes(mm[self._dates : self._dates + 4 * self.ndocs])
+            self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
+            self.doc_bytes = struct.unpack_from("<Q", mm, self._docoffs + 8 * self.ndocs)[0] if self.ndocs else 0
+            if len(self.dates) != self.ndocs or not isinstance(self.keylist, dict):
+                raise ValueError("short dates block or key list")
+        except (struct.error, ValueError) as exc:  # ValueError: UnicodeDecodeError and JSONDecodeError too
+            self.close()
+            raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt hoặc hỏng")) from exc
+        self.nbytes = (self.ndocs + 7) >> 3
+        self.everything = full(self.ndocs)
+
+    def close(self) -> None:
+        try:
+            self._mm.close()
+        except (BufferError, ValueError):
+            pass
+
+    def _entry(self, key: str):
+        kb = key.encode("utf-8")
+        mm = self._mm
+        pos, end = struct.unpack_from("<QQ", mm, self._buckets + 8 * F.bucket_of(kb, self.nbuckets))
+        while pos < end:
+            klen, kind, df, off, length = F.ENTRY.unpack_from(mm, pos)
+            kpos = pos + F.ENTRY.size
+            if mm[kpos : kpos + klen] == kb:
+                return kind, df, off, length
+            pos = kpos + klen
+        return None
+
+    def df(self, key: str) -> int:
+        e = self._entry(key)
+        return e[1] if e else 0
+
+    def bitmap(self, key: str) -> int:
+        e = self._entry(key)
+        return 0 if e is None else self._bitmap(e)
+
+    def all_of(self, keys: list[str], within: int | None = None) -> int:
+        """Documents of this segment holding every key (and in `within`, when given), rarest key first."""
+        entries = []
+        for k in keys:
+            e = self._entry(k)
+            if e is None:
+                return 0
+            entries.append(e)
+        entries.sort(key=lambda e: e[1])
+        if entries and entries[0][0] == F.ARRAY:
+            # The rarest key is a short list: test its documents against the others one by one, and
+            # make a bitmap only of what is left (no bitmap of every array).
+            ids = self._ids(entries[0])
+            if within is not None:
+                ids = [d for d in ids if within >> d & 1]
+            for e in entries[1:]:
+                if not ids:
+                    return 0
+                if e[0] == F.BITMAP:
+                    bm = self._bitmap(e)
+                    ids = [d for d in ids if bm >> d & 1]
+                else:
+                    other = set(self._ids(e))
+                    ids = [d for d in ids if d in other]
+            return from_ids(ids, self.ndocs)
+        out = within
+        for e in entries:
+            out = self._bitmap(e) if out is None else out & self._bitmap(e)
+            if not out:
+                return 0
+        return self.everything if out is None else out
+
+    def _ids(self, entry) -> array:
+        """The document numbers of an array entry."""
+        kind, df, off, length = entry
+        start = self._data + off
+        ids = array("I")
+        ids.frombytes(self._mm[start : start + length])
+        return ids
+
+    def _bitmap(self, entry) -> int:
+        kind, df, off, length = entry
+        start = self._data + off
+        raw = self._mm[start : start + length]
+        if kind == F.BITMAP:
+            return int.from_bytes(raw, "little")
+        ids = array("I")
+        ids.frombytes(raw)
+        return from_ids(ids, self.ndocs)
+
+    def _iter_entries(self):
+        mm = self._mm
+        pos = struct.unpack_from("<Q", mm, self._buckets)[0]
+        end = self._data
+        while pos < end:
+            klen, kind, df, off, length = F.ENTRY.unpack_from(mm, pos)
+            kpos = pos + F.ENTRY.size
+            yield mm[kpos : kpos + klen].decode("utf-8"), (kind, df, off, length)
+            pos = kpos + klen
+
+    def iter_postings(self):
+        """(key, document numbers) of every key with postings, for merging."""
+        for key, (kind, df, off, length) in self._iter_entries():
+            if kind == F.COUNT:
+                continue
+            start = self._data + off
+            raw = self._mm[start : start + length]
+            if kind == F.BITMAP:
+                ids = members(int.from_bytes(raw, "little"))
+            else:
+                ids = array("I")
+                ids.frombytes(raw)
+            yield key, ids
+
+    def iter_words(self):
+        """(word, document frequency) of every word of this segment's word views."""
+        for key, (kind, df, _, _) in self._iter_entries():
+            if kind == F.COUNT:
+                yield key[1:], df
+
+    def raw_doc(self, docnum: int) -> bytes:
+        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        return self._mm[base + s : base + e]
+
+    def _record(self, docnum: int) -> tuple[int, int, int]:
+        """Where a document's record starts, where its text views start, and where it ends."""
+        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        counts = struct.unpack_from("<I", self._mm, base + s)[0]
+        return base + s, base + s + 4 + counts, base + e
+
+    def term_counts(self, docnum: int) -> tuple[array, bytes]:
+        """(syllable hashes ascending, their counts) of the document's body (see `format.term_counts`)."""
+        s, start, _ = self._record(docnum)
+        n = (start - s - 4) // 5
+        hashes = array("I")
+        hashes.frombytes(self._mm[s + 4 : s + 4 + 4 * n])
+        return hashes, self._mm[s + 4 + 4 * n : start]
+
+    def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
+        """(folded title, folded body, exact word view) of a document, as `format.pack_views` stored them."""
+        _, start, end = self._record(docnum)
+        mm = self._mm
+        find = mm.find
+        sep = F.VIEW_SEP
+        i = find(sep, start, end)
+        j = find(sep, i + 1, end)
+        k = find(sep, j + 1, end)
+        return mm[start:i], mm[i + 1 : j], mm[j + 1 : k]
+
+    def contains_folded(self, docnum: int, pattern: bytes) -> bool:
+        """True when the document's folded title or body holds the pattern (searched in place, no copy)."""
+        _, start, end = self._record(docnum)
+        find = self._mm.find
+        end = find(F.VIEW_SEP, find(F.VIEW_SEP, start, end) + 1, end)  # after the body
+        return find(pattern, start, end) >= 0
+
+    def facet_keys(self, docnum: int) -> bytes:
+        """The document's facet values: b"name\\x1fvalue" items separated by FACET_SEP."""
+        _, start, end = self._record(docnum)
+        return self._mm[self._mm.rfind(F.VIEW_SEP, start, end) + 1 : end]

@@ -1,0 +1,232 @@
+"""The companion file's format: its one version, its structs, its key alphabet and its record layout.
+
+Everything that decides a byte of a `.ttdn` file is here, so that the writer (companion.Builder), the
+reader (companion.Companion) and the search code (match, rank, facet_counts) build keys and read records
+the same way. The byte-by-byte description is FORMAT.md beside this file; bump FORMAT_VERSION for any
+change it describes.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from array import array
+from collections import Counter
+
+from ttdn_search.normalize import FoldTable
+
+# The one version of the companion format. It is written into every file's magic and into the index's
+# ttdn.json (`format_version`), and both are checked on open: an index written by another format is
+# told to rebuild, never misread.
+FORMAT_VERSION = 4
+MAGIC_PREFIX = b"TTDNC"
+MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
+assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
+EXT = "ttdn"
+
+HEAD = struct.Struct("<8sIIQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len
+ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data length
+BITMAP, ARRAY, COUNT = 1, 0, 2  # entry kinds; COUNT: a document frequency alone, no postings
+DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
+BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
+MAX_COUNT = 255  # a body syllable's count is stored in one byte
+
+# Separators inside a document record (see `pack_views`).
+VIEW_SEP = b"\x00"  # between the record's text parts
+FACET_SEP = b"\x1e"  # between facet items
+NAME_SEP = "\x1f"  # between a facet's name and its value
+
+
+def magic_version(magic: bytes) -> int | None:
+    """The format version a file's magic names, None when it is no companion file at all."""
+    if not magic.startswith(MAGIC_PREFIX):
+        return None
+    digits = magic[len(MAGIC_PREFIX):].split(b"\n", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The key alphabet: the first character says what a key holds.
+
+
+def folded_key(syllable: str) -> str:
+    """Documents whose folded title or body holds the syllable."""
+    return "f" + syllable
+
+
+def title_key(syllable: str) -> str:
+    """Documents whose folded title holds the syllable."""
+    return "t" + syllable
+
+
+def facet_key(name: str, value: str) -> str:
+    """Documents with this value of a facet."""
+    return f"F{name}{NAME_SEP}{value}"
+
+
+def any_key(name: str) -> str:
+    """Documents with any value of a facet."""
+    return "A" + name
+
+
+def month_key(month: str) -> str:
+    """Documents dated in a month (YYYY-MM)."""
+    return "M" + month
+
+
+def bigram_key(bucket: int) -> str:
+    """Documents holding a pair of adjacent folded syllables that hashes to the bucket (see `bigrams`)."""
+    return f"b{bucket:04x}"
+
+
+def word_key(word: str) -> str:
+    """A word of the word view (pyvi's words joined by "_"): a document frequency, no postings."""
+    return "w" + word
+
+
+def is_facet_key(key: str) -> bool:
+    return key[0] == "F"
+
+
+def is_month_key(key: str) -> bool:
+    return key[0] == "M"
+
+
+def is_bigram_key(key: str) -> bool:
+    return key[0] == "b"
+
+
+def split_facet_key(key: str) -> tuple[str, str]:
+    name, _, value = key[1:].partition(NAME_SEP)
+    return name, value
+
+
+def listed(key: str) -> bool:
+    """True for the keys the file's key list names (facet values and months), read without a lookup."""
+    return key[0] in "FM"
+
+
+def bucket_of(key: bytes, nbuckets: int) -> int:
+    """The hash bucket of an encoded key in the file's table."""
+    return zlib.crc32(key) % nbuckets
+
+
+# ---------------------------------------------------------------------------------------------
+# Folding and hashing: the index and the queries use these same functions.
+
+# One lower-case character to its folded form; "_" (pyvi's joiner) to a space.
+FOLD_TABLE = FoldTable({"_": " "})
+
+
+def fold_keys(keys: list[str]) -> str:
+    """Folded syllable keys, space-separated: the one folding both the index and queries use."""
+    return " ".join(keys).translate(FOLD_TABLE)
+
+
+class _SyllableHash(dict):
+    """crc32 of a folded syllable, remembered: a process meets the same few ten thousand syllables."""
+
+    def __missing__(self, syllable: str) -> int:
+        h = self[syllable] = zlib.crc32(syllable.encode("utf-8"))
+        return h
+
+
+_HASH = _SyllableHash()
+_BUCKETS = (1 << BIGRAM_BITS) - 1
+
+
+def syllable_hash(syllable: str) -> int:
+    return _HASH[syllable]
+
+
+def bigrams(folded: list[str]) -> set[int]:
+    """The buckets of every pair of adjacent folded syllables.
+
+    A phrase can only be in a document holding all its pairs, so ANDing the pairs' buckets finds the few
+    documents worth testing for it (a bucket shared by other pairs only adds candidates, never loses
+    one). Hashing keeps the keys to 65,536 per segment, whatever the vocabulary; the hash is crc32, the
+    same in every process and on every machine."""
+    if len(folded) < 2:
+        return set()
+    h = _HASH
+    hs = [h[k] for k in folded]
+    return {((a * 0x9E3779B1) >> 16 ^ b) & _BUCKETS for a, b in zip(hs, hs[1:])}
+
+
+# ---------------------------------------------------------------------------------------------
+# One document's keys and record
+
+
+def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]]) -> tuple[list[str], set[int], bytes]:
+    """Every companion key of one document, its bigram buckets and its body's syllable counts (see
+    `term_counts`), computed in the indexing workers."""
+    title_tokens = title_folded.split()
+    body_tokens = body_folded.split()
+    title = set(title_tokens)
+    keys = [folded_key(k) for k in title.union(body_tokens)]
+    keys.extend(title_key(k) for k in title)
+    for name, values in facets.items():
+        keys.extend(facet_key(name, v) for v in values)
+        if values:
+            keys.append(any_key(name))
+    if len(date) >= 7:
+        keys.append(month_key(date[:7]))
+    # Title and body apart: a pair across the end of the title is no phrase of the article.
+    return keys, bigrams(title_tokens) | bigrams(body_tokens), term_counts(body_tokens)
+
+
+def term_counts(tokens: list[str]) -> bytes:
+    """How often each folded syllable occurs in the body: the crc32 of each distinct syllable, ascending
+    (uint32), then each one's count (a byte, at most 255). The ranker's BM25 looks a query syllable up
+    by bisection instead of counting it in the body text, which is most of the cost of scoring."""
+    h = _HASH
+    counts = sorted((h[k], n) for k, n in Counter(tokens).items())
+    return array("I", [k for k, _ in counts]).tobytes() + bytes(min(n, MAX_COUNT) for _, n in counts)
+
+
+def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]],
+               counts: bytes = b"") -> bytes:
+    """A document's record, what the re-ranker and the facet counter read of it: the body's syllable
+    counts (see `term_counts`) after their length (uint32), then, VIEW_SEP-separated, the folded
+    syllables of the title and of the body, each padded with spaces so " a b " finds a phrase at either
+    end; the exact word view (pyvi's words joined by "_", title line first); its facet values
+    ("name\\x1fvalue", separated by FACET_SEP)."""
+    facet_keys = FACET_SEP.decode().join(f"{name}{NAME_SEP}{v}" for name, values in facets.items() for v in values)
+    return struct.pack("<I", len(counts)) + counts + VIEW_SEP.join(
+        (f" {title_folded} ".encode("utf-8"), f" {body_folded} ".encode("utf-8"), f" {words} ".encode("utf-8"),
+         facet_keys.encode("utf-8"))
+    )
+
+
+def split_facet_items(raw: bytes) -> list[bytes]:
+    """The b"name\\x1fvalue" items of a record's facet part."""
+    return raw.split(FACET_SEP) if raw else []
+
+
+def facet_item(item: bytes) -> tuple[str, str]:
+    name, _, value = item.decode("utf-8").partition(NAME_SEP)
+    return name, value
+
+
+def padded(text: str) -> bytes:
+    """What a syllable, word or phrase looks like inside a stored view: padded with spaces."""
+    return f" {text} ".encode("utf-8")
+
+
+def phrase_pattern(folded: list[str]) -> bytes:
+    """What a phrase of folded syllables looks like in a stored folded view (padded with spaces)."""
+    return padded(" ".join(folded))
+
+
+# The word view with pyvi's joiners and the title's line break as spaces: padded(k) finds a syllable.
+WORDS_AS_SYLLABLES = bytes.maketrans(b"_\n", b"  ")
+# ... with only the line break as a space: padded(w1_w2) finds a whole word.
+WORDS_AS_WORDS = bytes.maketrans(b"\n", b" ")
+
+
+def date_int(date: str) -> int:
+    """A stored date: YYYYMMDD as an int, 0 for none."""
+    try:
+        return int(date[:10].replace("-", "")) if date else 0
+    except ValueError:
+        return 0

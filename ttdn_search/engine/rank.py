@@ -1,0 +1,160 @@
+"""Which matching documents to score, and their scores.
+
+Candidates are all matches, or when more than RERANK_DEPTH match, those holding every adjacent pair of a
+run of the query (likely phrase holders), then the others; within each, those with the most query
+syllables in the title. Each is scored by BM25 over the folded syllables (title counted twice), relative
+to the best candidate, plus phrase evidence (the longest run of the query's syllables in the title and
+in the body), exact-diacritic evidence and, for short queries, whole-word evidence (pyvi's words).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+
+from ttdn_search.engine import format as F
+from ttdn_search.engine.bitmaps import at_least, count_planes, highest, members
+from ttdn_search.engine.match import padded_keys
+from ttdn_search.engine.segments import Segments
+
+W_EXACT = 0.6
+W_WORDS = 0.5
+W_PHRASE_TITLE = 1.0
+W_PHRASE_BODY = 1.0
+RERANK_DEPTH = 50
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+class Ranker:
+    """Scores candidate documents from their companion records."""
+
+    def __init__(self, view: Segments, runs: list):
+        self.view = view
+        self.runs = [r for r in runs if r.folded]
+        n = max(view.ndocs, 1)
+        self.avgdl = view.avg_doc_bytes or 1.0
+        terms = dict.fromkeys(k for r in self.runs for k in r.folded)
+        self.terms = [(F.padded(k), self._idf(view.df(F.folded_key(k)), n), F.syllable_hash(k)) for k in terms]
+        self.phrases = []
+        for r in self.runs:
+            pats = [F.padded(f"{a} {b}") for a, b in zip(r.folded, r.folded[1:])]
+            singles = [F.padded(k) for k in r.folded]
+            exact = padded_keys(r.keys) if r.accented else []
+            self.phrases.append((len(r.folded), F.phrase_pattern(r.folded), pats, singles, exact, padded_keys(r.words)))
+
+    @staticmethod
+    def _idf(df: int, n: int) -> float:
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    @staticmethod
+    def _longest(found: list[bool], singles_found: bool) -> int:
+        best = cur = 0
+        for f in found:
+            cur = cur + 1 if f else 0
+            best = max(best, cur)
+        return best + 1 if best else (1 if singles_found else 0)
+
+    def score(self, docnums: list[int]) -> list[tuple[float, int]]:
+        """(score, document) of each, best first (ties by document number)."""
+        views, term_counts = self.view.views, self.view.term_counts
+        k1, b, avgdl = BM25_K1, BM25_B, self.avgdl
+        raw = []
+        for d in docnums:
+            title, body, words = views(d)
+            hashes, counts = term_counts(d)
+            nterms = len(hashes)
+            dl = len(title) + len(body)
+            norm = k1 * (1 - b + b * dl / avgdl)
+            bm = 0.0
+            for pat, idf, h in self.terms:
+                # The body's count from the stored counts (bisection), the short title's by counting.
+                i = bisect_left(hashes, h)
+                tf = (counts[i] if i < nterms and hashes[i] == h else 0) + 2 * title.count(pat)
+                if tf:
+                    bm += idf * tf * (k1 + 1) / (tf + norm)
+            raw.append((bm, self._bonus(title, body, words), d))
+        top = max((bm for bm, _, _ in raw), default=0.0) or 1.0
+        out = [(bm / top + bonus, d) for bm, bonus, d in raw]
+        out.sort(key=lambda t: (-t[0], t[1]))
+        return out
+
+    def _bonus(self, title: bytes, body: bytes, words: bytes) -> float:
+        """Phrase, exact-diacritic and word evidence of one document."""
+        bonus = 0.0
+        syllables = wordview = None
+        for n, whole, pats, singles, exact, wordpats in self.phrases:
+            if n > 1:
+                # The whole run found is the longest run there is (and the common case for the best).
+                if whole in title:
+                    bonus += W_PHRASE_TITLE
+                else:
+                    bonus += W_PHRASE_TITLE * self._longest([p in title for p in pats], any(s in title for s in singles)) / n
+                if whole in body:
+                    bonus += W_PHRASE_BODY
+                else:
+                    bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
+            if exact:
+                if syllables is None:
+                    syllables = words.translate(F.WORDS_AS_SYLLABLES)
+                bonus += W_EXACT * sum(k in syllables for k in exact) / len(exact)
+            if wordpats:
+                if wordview is None:
+                    wordview = words.translate(F.WORDS_AS_WORDS)
+                bonus += W_WORDS * sum(w in wordview for w in wordpats) / len(wordpats)
+        return bonus
+
+
+def _keys(runs) -> list[str]:
+    return list(dict.fromkeys(k for r in runs for k in r.folded))
+
+
+def candidates(view: Segments, matched: int, runs: list, depth: int) -> list[int]:
+    """The documents of `matched` worth scoring: all of them when at most `depth`, else about `depth`:
+    the articles that may hold a run of the query as a phrase (they hold all its adjacent pairs) first,
+    then the others; within each, those with the most query syllables in the title."""
+    if matched.bit_count() <= depth:
+        return members(matched)
+    likely = phrase_candidates(view, matched, runs)
+    cands = title_candidates(view, likely, runs, depth) if likely else []
+    if len(cands) < depth:
+        cands += title_candidates(view, matched & ~likely, runs, depth - len(cands))
+    return cands
+
+
+def title_candidates(view: Segments, bm: int, runs: list, depth: int) -> list[int]:
+    """About `depth` of the documents in bm: those with the most query syllables in the title first."""
+    if bm.bit_count() <= depth:
+        return members(bm)
+    keys = _keys(runs)
+    planes = count_planes(view.bitmap(F.title_key(k)) & bm for k in keys)
+    chosen = 0
+    for c in range(len(keys), 0, -1):
+        tier = at_least(planes, c, bm) & ~chosen
+        room = depth - chosen.bit_count()
+        if tier.bit_count() >= room:
+            return members(chosen) + highest(tier, room)
+        chosen |= tier
+    return members(chosen) + highest(bm & ~chosen, depth - chosen.bit_count())
+
+
+def phrase_candidates(view: Segments, bm: int, runs: list) -> int:
+    """The documents of bm holding every adjacent pair of syllables of some run of the query: all that
+    hold a run as a phrase, and (pairs are hashed) a few that do not, which the ranker tells apart."""
+    out = 0
+    for r in runs:
+        if len(r.folded) > 1:
+            out |= view.phrase_candidates(r.folded, bm)
+    return out
+
+
+def most_words(view: Segments, runs: list, allowed: int, depth: int) -> list[int]:
+    """For a query nothing matches in full: the documents holding the most of its syllables."""
+    keys = _keys(runs)
+    keys.sort(key=lambda k: view.df(F.folded_key(k)))
+    keys = keys[:24]
+    planes = count_planes(view.bitmap(F.folded_key(k)) & allowed for k in keys)
+    for c in range(len(keys), 0, -1):
+        tier = at_least(planes, c, allowed)
+        if tier.bit_count() >= min(depth, 10) or c == 1:
+            return highest(tier, depth) if tier.bit_count() > depth else members(tier)
+    return []

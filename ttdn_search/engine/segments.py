@@ -1,0 +1,213 @@
+"""Every segment's companion as one space of document numbers (the Whoosh reader's numbering)."""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ttdn_search.engine import format as F
+from ttdn_search.engine.bitmaps import full, members
+from ttdn_search.engine.companion import Companion
+from ttdn_search.errors import IndexDamaged
+
+
+@dataclass
+class SegmentInfo:
+    """What the document store says of one segment: its id, its first document number in the whole
+    index, how many documents it holds (deleted ones included) and which are deleted."""
+
+    id: str
+    offset: int
+    ndocs: int
+    deleted: list[int] = field(default_factory=list)
+
+
+def companion_path(folder: str | Path, segment_id: str) -> Path:
+    """`<segment id>.ttdn` beside the segment's own files."""
+    return Path(folder) / f"{segment_id}.{F.EXT}"
+
+
+class Segments:
+    """The companions of every segment, as one space of document numbers."""
+
+    def __init__(self, infos: list[SegmentInfo], ndocs: int, folder: str | Path):
+        self.parts: list[tuple[Companion, int]] = []
+        self.segment_ids: list[str] = []  # of each part
+        self._starts: list[int] = []
+        live = 0
+        try:
+            for info in infos:
+                if not info.ndocs:  # an index with no segment yet
+                    continue
+                comp = Companion(companion_path(folder, info.id))
+                self.parts.append((comp, info.offset))
+                if comp.ndocs != info.ndocs:
+                    # The companion's document numbers are the segment's own: any other count would
+                    # show one article's title for another's match.
+                    raise IndexDamaged(
+                        f"Chỉ mục '{folder}' hỏng: tệp đi kèm {comp.path.name} có {comp.ndocs} bài, phân đoạn của nó "
+                        f"có {info.ndocs}. Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {folder}"
+                    )
+                self.segment_ids.append(info.id)
+                self._starts.append(info.offset)
+                seglive = full(comp.ndocs)
+                for d in info.deleted:
+                    seglive &= ~(1 << d)
+                live |= seglive << info.offset
+        except BaseException:
+            self.close()
+            raise
+        self.ndocs = ndocs
+        self.live = live
+        self.everything = full(self.ndocs)
+        total_bytes = sum(c.doc_bytes for c, _ in self.parts)
+        self.avg_doc_bytes = total_bytes / self.ndocs if self.ndocs else 0.0
+        self._facets: dict[tuple[str, str | None], int] = {}
+        self._values: dict[str, dict[str, int]] | None = None
+
+    def close(self) -> None:
+        for comp, _ in self.parts:
+            comp.close()
+
+    def companions(self) -> list[tuple[str, Companion]]:
+        """(segment id, companion) of every part."""
+        return [(sid, comp) for sid, (comp, _) in zip(self.segment_ids, self.parts)]
+
+    def _locate(self, docnum: int) -> tuple[Companion, int]:
+        if len(self.parts) == 1:
+            return self.parts[0][0], docnum
+        i = bisect.bisect_right(self._starts, docnum) - 1
+        comp, offset = self.parts[i]
+        return comp, docnum - offset
+
+    def bitmap(self, key: str) -> int:
+        out = 0
+        for comp, offset in self.parts:
+            bm = comp.bitmap(key)
+            if bm:
+                out |= bm << offset
+        return out
+
+    def df(self, key: str) -> int:
+        return sum(comp.df(key) for comp, _ in self.parts)
+
+    def iter_words(self):
+        """(word, document frequency) of each word, segment by segment (a word recurs across segments)."""
+        for comp, _ in self.parts:
+            yield from comp.iter_words()
+
+    def all_of(self, keys: list[str], within: int | None = None) -> int:
+        """Documents holding every key, and in `within` when given: segment by segment, rarest key first,
+        stopping as soon as nothing is left (a segment with nothing of `within` is not read at all)."""
+        if not keys:
+            return self.everything if within is None else within
+        out = 0
+        for comp, offset in self.parts:
+            part = None
+            if within is not None:
+                part = (within >> offset) & comp.everything
+                if not part:
+                    continue
+            local = comp.all_of(keys, part)
+            if local:
+                out |= local << offset
+        return out
+
+    def facet(self, name: str, value: str | None) -> int:
+        """The documents with this value of a facet (with any value, for None)."""
+        key = (name, value)
+        bm = self._facets.get(key)
+        if bm is None:
+            bm = self._facets[key] = self.bitmap(F.facet_key(name, value) if value is not None else F.any_key(name))
+        return bm
+
+    def facet_any(self, name: str) -> int:
+        """The documents that have any value of a facet."""
+        return self.facet(name, None)
+
+    def facet_values(self, name: str) -> list[str]:
+        """Every value of a facet, sorted."""
+        return sorted(self._facet_dfs().get(name, {}))
+
+    def facet_values_by_df(self, name: str) -> list[tuple[str, int]]:
+        """(value, number of documents) of a facet, most frequent first (deleted documents included)."""
+        return sorted(self._facet_dfs().get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _facet_dfs(self) -> dict[str, dict[str, int]]:
+        if self._values is None:
+            values: dict[str, dict[str, int]] = {}
+            for comp, _ in self.parts:
+                for key, df in comp.keylist.items():
+                    if F.is_facet_key(key):
+                        fname, value = F.split_facet_key(key)
+                        d = values.setdefault(fname, {})
+                        d[value] = d.get(value, 0) + df
+            self._values = values
+        return self._values
+
+    def _months(self) -> list[str]:
+        return sorted({k[1:] for comp, _ in self.parts for k in comp.keylist if F.is_month_key(k)}, reverse=True)
+
+    def date(self, docnum: int) -> int:
+        comp, local = self._locate(docnum)
+        return comp.dates[local]
+
+    def date_range(self, lo: int, hi: int) -> int:
+        """Documents dated from lo to hi (YYYYMMDD, inclusive)."""
+        out = 0
+        for month in self._months():
+            ym = int(month.replace("-", ""))
+            if ym * 100 + 31 < lo or ym * 100 + 1 > hi:
+                continue
+            bm = self.bitmap(F.month_key(month))
+            if lo <= ym * 100 + 1 and ym * 100 + 31 <= hi:
+                out |= bm
+            else:
+                for d in members(bm):
+                    if lo <= self.date(d) <= hi:
+                        out |= 1 << d
+        return out
+
+    def newest(self, bm: int, want: int) -> list[int]:
+        """The `want` newest documents of bm (undated ones last, in index order)."""
+        out: list[int] = []
+        for month in self._months():
+            if len(out) >= want:
+                break
+            sub = self.bitmap(F.month_key(month)) & bm
+            if sub:
+                out.extend(sorted(members(sub), key=lambda d: (-self.date(d), d)))
+        if len(out) < want:
+            rest = bm
+            for month in self._months():
+                rest &= ~self.bitmap(F.month_key(month))
+            out.extend(members(rest)[: want - len(out)])
+        return out[:want]
+
+    def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
+        comp, local = self._locate(docnum)
+        return comp.views(local)
+
+    def term_counts(self, docnum: int) -> tuple[array, bytes]:
+        comp, local = self._locate(docnum)
+        return comp.term_counts(local)
+
+    def facet_keys(self, docnum: int) -> bytes:
+        comp, local = self._locate(docnum)
+        return comp.facet_keys(local)
+
+    def contains_folded(self, docnum: int, pattern: bytes) -> bool:
+        comp, local = self._locate(docnum)
+        return comp.contains_folded(local, pattern)
+
+    def phrase_candidates(self, folded: list[str], within: int) -> int:
+        """Documents of `within` holding every adjacent pair of the syllables (hashed, so a superset of
+        those holding them as a phrase): what `verified` then tests."""
+        return self.all_of([F.bigram_key(b) for b in F.bigrams(folded)], within)
+
+    def verified(self, maybe: int, pattern: bytes) -> list[int]:
+        """The documents of `maybe` whose folded title or body holds the pattern, ascending."""
+        contains = self.contains_folded
+        return [d for d in members(maybe) if contains(d, pattern)]

@@ -1,0 +1,297 @@
+"""The document store: Whoosh, and the only module that imports it.
+
+Whoosh keeps each article's stored fields and its ids (`id`, `idhash`, `rawkey`), writes segments
+crash-safely (a segment, then its table of contents) and merges them. Everything it does not do (matching,
+facets, ranking, the word vocabulary) is in each segment's companion file, which `TtdnWriter` writes in
+the same commit. What this module relies on of Whoosh beyond its public API is listed in `TtdnWriter`
+and `Store`: the segment writer's commit steps (`_commit_toc`, `_added`, `newsegment`, `write_per_doc`),
+the index's segment list (`_segments`), `clean_files`, and the file names of tables of contents and
+segments (a companion's name `<segment id>.ttdn` matches Whoosh's segment file pattern, so Whoosh deletes
+it with its segment). whoosh-reloaded is pinned in pyproject.toml for that reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+from whoosh import fields
+from whoosh import index as windex
+from whoosh.writing import LockError, SegmentWriter
+
+from ttdn_search.engine.companion import Builder, Companion
+from ttdn_search.engine.segments import SegmentInfo, Segments, companion_path
+from ttdn_search.errors import IndexDamaged, IndexLocked, TtdnError
+
+# Bump when the Whoosh fields change in a way that old indexes cannot serve (the companion file has its
+# own version, format.FORMAT_VERSION).
+SCHEMA_VERSION = 4
+INDEX_NAME = "MAIN"
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.STORED(),
+        text=fields.STORED(),
+        date=fields.ID(stored=True, sortable=True),
+        source=fields.STORED(),
+        url=fields.STORED(),
+        path=fields.STORED(),
+        tags=fields.STORED(),
+        content_hash=fields.ID(stored=True),
+        # "id<US>hash", read from the lexicon to skip unchanged articles without loading stored fields.
+        idhash=fields.ID(),
+        # "raw key<US>id<US>hash" of a JSONL record (ingest.raw_key): a re-run skips an unchanged record
+        # without cleaning its page again.
+        rawkey=fields.ID(),
+    )
+
+
+ID_SEP = "\x1f"  # between the parts of an idhash or rawkey term
+
+
+def idhash_term(doc_id: str, content_hash: str) -> str:
+    return f"{doc_id}{ID_SEP}{content_hash}"
+
+
+def rawkey_term(raw_key: str, doc_id: str, content_hash: str) -> str:
+    return f"{raw_key}{ID_SEP}{doc_id}{ID_SEP}{content_hash}"
+
+
+def has_index(folder: Path) -> bool:
+    """True when the folder holds a committed index (a table of contents).
+
+    Only the file names are looked at: Whoosh's own `exists_in` unpickles the schema, which fails with an
+    AttributeError on an index written by a version of ttdn-search whose schema classes no longer exist,
+    before the schema version could say so."""
+    try:
+        return folder.is_dir() and any(folder.glob(f"_{INDEX_NAME}_*.toc"))
+    except OSError:
+        return False
+
+
+class TtdnWriter(SegmentWriter):
+    """Whoosh's segment writer, writing each new segment's companion file in the same commit.
+
+    Segments are merged only when asked (`commit(merge=[segment ids])`), and the companion of the merged
+    segment is built from the old companions in exactly the order Whoosh copies the documents (checked:
+    `write_per_doc` must copy the live documents in ascending order, and the companion must hold as many
+    documents as the segment). The companion is written after Whoosh has packed the segment and before
+    the table of contents names it: a run killed before that leaves a file Whoosh's clean-up deletes with
+    the unused segment.
+    """
+
+    def __init__(self, ix, **kwargs):
+        from whoosh.codec.whoosh3 import W3Codec
+
+        # No field is scored by Whoosh, so no per-posting length statistics: asking for them costs a
+        # file-existence check per posting at commit (16% of a build).
+        codec = W3Codec()
+        codec.length_stats = False
+        # One file per part of a segment, not one compound file: a reader of a compound file gets each
+        # part as a BytesIO copy, so every one-off search copied the stored fields of every segment
+        # (25 ms on news-20k) before reading ten documents.
+        super().__init__(ix, codec=codec, compound=False, **kwargs)
+        self.companion = Builder()
+        self._to_merge: list[str] = []
+
+    def add_prepared(self, doc: dict, update: bool) -> None:
+        """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
+        keys starting with "_")."""
+        keys, pairs, view, date = doc.pop("_keys"), doc.pop("_pairs"), doc.pop("_view"), doc.pop("_date")
+        words = doc.pop("_words")
+        if doc.get("rawkey") is None:  # not from a JSONL record
+            doc.pop("rawkey", None)
+        if update:
+            self.update_document(**doc)
+        else:
+            self.add_document(**doc)
+        self.companion.add(keys, view, date, pairs, words)
+
+    def commit(self, merge: list[str] | None = None):  # type: ignore[override]
+        self._to_merge = list(merge or ())
+        super().commit(mergetype=self._merge)
+
+    def _merge(self, writer, segments):
+        if not self._to_merge:
+            return list(segments)
+        from whoosh.reading import SegmentReader
+
+        chosen = [seg for seg in segments if seg.segment_id() in self._to_merge]
+        for seg in chosen:
+            comp = Companion(companion_path(self.storage.folder, seg.segment_id()))
+            live = None
+            if seg.has_deletions():
+                live = [d for d in range(seg.doc_count_all()) if not seg.is_deleted(d)]
+            before = self.docnum
+            reader = SegmentReader(self.storage, self.schema, seg)
+            try:
+                self.add_reader(reader)
+            finally:
+                reader.close()
+            copied = self.docnum - before
+            if copied != (comp.ndocs if live is None else len(live)):
+                comp.close()
+                raise IndexDamaged(f"Gộp phân đoạn {seg.segment_id()}: Whoosh chép {copied} bài, tệp đi kèm có "
+                                   f"{comp.ndocs if live is None else len(live)}. Hãy chạy lại với --rebuild.")
+            self.companion.add_segment(comp, live)
+            comp.close()
+        return [seg for seg in segments if seg.segment_id() not in self._to_merge]
+
+    def write_per_doc(self, fieldnames, reader):
+        docmap = super().write_per_doc(fieldnames, reader)
+        # The companion of a merged segment lists the live documents in ascending order: Whoosh must
+        # have copied them in that order, or every later hit would show another article.
+        if docmap is not None:
+            new = [docmap[d] for d in sorted(docmap)]
+            if new != sorted(new):
+                raise IndexDamaged("Whoosh chép các bài khi gộp không theo thứ tự; không ghi tệp đi kèm.")
+        return docmap
+
+    def _commit_toc(self, segments):
+        if self._added and len(self.companion):
+            if len(self.companion) != self.doc_count():
+                raise IndexDamaged(f"Phân đoạn mới có {self.doc_count()} bài, tệp đi kèm {len(self.companion)}; "
+                                   "không ghi mục lục.")
+            self.companion.write(companion_path(self.storage.folder, self.newsegment.segment_id()))
+        super()._commit_toc(segments)
+
+
+class StoredReader:
+    """Stored fields and ids on a bare Whoosh reader: `whoosh.searching` and the query machinery it
+    imports would cost every one-off search about 25 ms of imports for nothing."""
+
+    def __init__(self, ix):
+        self.ix = ix
+        self._reader = ix.reader()
+
+    def stored_fields(self, docnum: int) -> dict:
+        return self._reader.stored_fields(docnum)
+
+    def all_stored_fields(self):
+        return self._reader.all_stored_fields()
+
+    def doc_count(self) -> int:
+        return self._reader.doc_count()
+
+    def document_number(self, id: str) -> int | None:
+        reader = self._reader
+        if not reader.doc_frequency("id", id):
+            return None
+        for d in reader.postings("id", id).all_ids():
+            if not reader.is_deleted(d):
+                return d
+        return None
+
+    def segment_infos(self) -> list[SegmentInfo]:
+        out = []
+        for segreader, offset in self._reader.leaf_readers():
+            seg = segreader.segment()
+            if seg is None:  # an index with no segment yet
+                continue
+            deleted = list(seg.deleted_docs()) if segreader.has_deletions() else []
+            out.append(SegmentInfo(seg.segment_id(), offset, segreader.doc_count_all(), deleted))
+        return out
+
+    def segments(self) -> Segments:
+        """The companions of this reader's segments, as one document space."""
+        return Segments(self.segment_infos(), self._reader.doc_count_all(), self.ix.storage.folder)
+
+    def up_to_date(self) -> bool:
+        return self.ix.latest_generation() == self._reader.generation()
+
+    def refresh(self) -> "StoredReader":
+        return self if self.up_to_date() else StoredReader(self.ix)
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class Store:
+    """An open Whoosh index: readers, writers, and what a build needs to know of its segments."""
+
+    def __init__(self, ix):
+        self.ix = ix
+        self.folder = Path(ix.storage.folder)
+
+    @classmethod
+    def create(cls, folder: Path) -> "Store":
+        return cls(windex.create_in(str(folder), build_schema(), indexname=INDEX_NAME))
+
+    @classmethod
+    def open(cls, folder: Path) -> "Store":
+        for attempt in range(5):
+            try:
+                return cls(windex.open_dir(str(folder), indexname=INDEX_NAME))
+            except OSError:
+                # A concurrent commit deleted the table of contents we were about to read: read the new one.
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
+            except Exception as exc:  # whoosh raises many types for a damaged index
+                raise TtdnError(f"Không mở được chỉ mục '{folder}': {exc}. Hãy chạy lại với --rebuild.") from exc
+        raise AssertionError("unreachable")
+
+    def reader(self) -> StoredReader:
+        return StoredReader(self.ix)
+
+    def generation(self) -> int:
+        return self.ix.latest_generation()
+
+    def segment_sizes(self) -> list[tuple[str, int]]:
+        """(segment id, live documents) of every committed segment."""
+        return [(seg.segment_id(), seg.doc_count()) for seg in self.ix._segments()]
+
+    def doc_count(self) -> int:
+        with contextlib.closing(self.ix.reader()) as r:
+            return r.doc_count()
+
+    def writer(self) -> TtdnWriter:
+        try:
+            return TtdnWriter(self.ix, timeout=5.0)
+        except LockError as exc:
+            raise IndexLocked(
+                f"Chỉ mục '{self.folder}' đang được một lần chạy 'ttdn index' khác ghi. Hãy đợi lần chạy đó xong rồi thử lại."
+            ) from exc
+
+    def existing_hashes(self) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+        """id -> content hash of every committed document, and raw key -> (id, hash) of the JSONL records
+        they came from, read from the lexicon (no stored fields)."""
+        out: dict[str, str] = {}
+        raw: dict[str, tuple[str, str]] = {}
+        stale: set[str] = set()
+        with self.ix.searcher() as s:
+            reader = s.reader()
+            names = set(reader.indexed_field_names())  # an iterator: "in" would consume it
+            if "idhash" not in names:
+                return out, raw
+            for term in reader.lexicon("idhash"):
+                doc_id, _, digest = term.decode("utf-8").rpartition(ID_SEP)
+                if doc_id in out:
+                    stale.add(doc_id)
+                out[doc_id] = digest
+            # Deleted documents keep their terms until a merge: ask which hash is live for the few ids updated.
+            for doc_id in stale:
+                docnum = s.document_number(id=doc_id)
+                out[doc_id] = reader.stored_fields(docnum).get("content_hash", "") if docnum is not None else ""
+            if "rawkey" in names:
+                for term in reader.lexicon("rawkey"):
+                    key, doc_id, digest = term.decode("utf-8").split(ID_SEP, 2)
+                    # Only records whose content is what the index holds now (not a deleted older version).
+                    if out.get(doc_id) == digest:
+                        raw[key] = (doc_id, digest)
+        return out, raw
+
+    def tidy(self) -> None:
+        """Remove what a killed run left in the folder when this run commits nothing (a commit would do it).
+
+        A half-written segment and a table of contents never renamed into place are unreferenced files;
+        readers never open them, and the run lock says no writer is producing them now.
+        """
+        with contextlib.suppress(OSError):
+            windex.clean_files(self.ix.storage, self.ix.indexname, self.ix.latest_generation(), self.ix._segments())
+        for temp in self.folder.glob(f"_{self.ix.indexname}_*.toc.*"):
+            with contextlib.suppress(OSError):
+                temp.unlink()

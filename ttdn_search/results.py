@@ -1,0 +1,102 @@
+"""What a search answers: plain dataclasses, and their JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass
+class DirectiveInfo:
+    id: str
+    type: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str | None
+    province: str | None
+    provinces: list[str]
+    years: list[int]
+    directives: list[str]
+    score: float
+    snippet: str
+    kind: list[str] = field(default_factory=list)
+    url: str | None = None
+    source: str | None = None
+    title_html: str = ""
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]
+    took_ms: float
+    offset: int = 0
+    sort: str = "relevance"
+    filters: dict = field(default_factory=dict)
+    suggestion: str | None = None
+    directives: list[DirectiveInfo] = field(default_factory=list)
+    partial: int = 0
+
+    def to_json(self) -> dict:
+        out = {
+            "query": self.query,
+            "total": self.total,
+            "partial": self.partial,
+            "hits": [_hit_json(h) for h in self.hits],
+            "facets": {k: [asdict(c) for c in v] for k, v in self.facets.items()},
+            "took_ms": round(self.took_ms, 2),
+            "offset": self.offset,
+            "sort": self.sort,
+            "filters": self.filters,
+            "suggestion": self.suggestion,
+        }
+        if self.directives:
+            out["directives"] = [asdict(d) for d in self.directives]
+        return out
+
+
+def _hit_json(h: Hit) -> dict:
+    d = asdict(h)
+    d.pop("title_html", None)
+    return d
+
+
+@dataclass
+class BatchLine:
+    """One line of a --queries batch: its id, and its result or the error it met."""
+
+    qid: str
+    result: SearchResult | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        if self.result is None:
+            return {"qid": self.qid, "error": self.error}
+        return {"qid": self.qid, **self.result.to_json()}
+
+
+def directive_info(doc_id: str) -> DirectiveInfo:
+    """What the catalogue knows of a directive; the id alone when it knows nothing."""
+    from ttdn_search.extract import catalogue
+    from ttdn_search.extract.directives import find_directives
+
+    entry = catalogue.get(doc_id)
+    if entry is not None:
+        return DirectiveInfo(id=doc_id, type=entry.type, issuer=entry.issuer, date=entry.date, title=entry.title)
+    found, _ = find_directives(doc_id)
+    d = found[0] if found else None
+    return DirectiveInfo(id=doc_id, type=d and d.type, issuer=d and d.issuer)
