@@ -72,11 +72,11 @@ def prepare(article: Article) -> dict:
 
     tags = tag(article)
     values = facet_values(tags)
-    title_fold = fold_keys(syllable_keys(article.title))
-    body_fold = fold_keys(syllable_keys(article.text))
+    title_keys, body_keys = syllable_keys(article.title), syllable_keys(article.text)
+    title_fold, body_fold = fold_keys(title_keys), fold_keys(body_keys)
     title_words, body_words = segment_words(article.title), segment_words(article.text)
     date = tags.date or ""
-    keys, pairs, counts = doc_keys(title_fold, body_fold, date, values)
+    keys, pairs, counts = doc_keys(title_fold, body_fold, date, values, exact=set(title_keys).union(body_keys))
     return {
         "id": article.id,
         "title": article.title,

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ttdn_search.errors import TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
 from ttdn_search.filters import PAGE_FILTERS, Filters
+from ttdn_search.results import match_note
 
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
 MAX_PAGE = 50
@@ -130,6 +131,7 @@ class PageView:
     facet_shown: int = 10
     prev_url: str | None = None
     next_url: str | None = None
+    match_note: str | None = None  # why the hits are not the query as typed (results.match_note)
 
 
 def safe_href(url: str | None) -> str | None:
@@ -223,8 +225,9 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
             prev_url = link(state.turned(state.page - 1))
         if result.hits and result.offset + len(result.hits) < result.total and state.page < MAX_PAGE:
             next_url = link(state.turned(state.page + 1))
+    note = match_note(state.query, result.match, result.total) if result is not None else None
     return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
-                    prev_url=prev_url, next_url=next_url)
+                    prev_url=prev_url, next_url=next_url, match_note=note)
 
 
 def render_page(view: PageView) -> str:

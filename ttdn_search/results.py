@@ -37,6 +37,21 @@ class Hit:
     title_html: str = ""
 
 
+# What each wider level of matching means, for the line that says the query was not found as typed.
+MATCH_LABELS = {
+    "folded": "không phân biệt dấu",
+    "loose": "các từ không đứng liền nhau",
+    "partial": "chỉ chứa phần lớn các từ",
+}
+
+
+def match_note(query: str, match: str, total: int) -> str | None:
+    """The plain Vietnamese line shown when the articles shown do not hold the query as typed."""
+    if match not in MATCH_LABELS or not query or not total:
+        return None
+    return f"Không có bài chứa đúng «{query}»; đang hiện bài gần đúng ({MATCH_LABELS[match]})."
+
+
 @dataclass
 class SearchResult:
     query: str
@@ -50,11 +65,15 @@ class SearchResult:
     suggestion: str | None = None
     directives: list[DirectiveInfo] = field(default_factory=list)
     partial: int = 0
+    # How strictly the words matched: "exact" (as typed: diacritics and words together), "folded"
+    # (diacritics ignored), "loose" (words apart) or "partial" (most of the words); see engine/match.py.
+    match: str = "exact"
 
     def to_json(self) -> dict:
         out = {
             "query": self.query,
             "total": self.total,
+            "match": self.match,
             "partial": self.partial,
             "hits": [_hit_json(h) for h in self.hits],
             "facets": {k: [asdict(c) for c in v] for k, v in self.facets.items()},

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from ttdn_search import query as P
 from ttdn_search.engine.facet_counts import count_facets
-from ttdn_search.engine.match import Evaluator
+from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
 from ttdn_search.engine.segments import Segments
 from ttdn_search.errors import BadQuery, TtdnError, shown
@@ -116,61 +116,69 @@ class Searcher:
                 if sort == "relevance":
                     sort = "date"
         view = self._view
-        ev = Evaluator(view)
-        matched = ev.eval(node)
         allowed = view.live
         fb = filter_bitmap(filters, view, self.known_directives() if filters.directive else ())
         if fb is not None:
             allowed &= fb
+        ev, matched, match = self._match(node, allowed)
         if matched is None:
             # No words: list what the filters select (or everything), newest first.
             matched = allowed
             if sort == "relevance":
                 sort = "date"
-        else:
-            matched &= allowed
         want = offset + limit
         total = matched.bit_count()
-        docnums, scores, partial = self._ranked(matched, allowed, ev.runs, want, sort, isinstance(node, P.Text))
+        docnums, scores = self._ranked(matched, ev.runs, want, sort)
+        partial = total if match == "partial" else 0
         stored = functools.lru_cache(maxsize=None)(self._reader.stored_fields)
         matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded else None
         hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
         facet_counts = self._facets(matched, facet_limit) if facets else {}
         suggestion = None
         if node is not None and not directives:
-            suggestion = self._suggest(aq, total)
+            # A query not found as typed (a wider level answered) is worth correcting whatever the count.
+            suggestion = self._suggest(aq, total if match == EXACT else 0)
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facet_counts, took_ms=took, offset=offset, sort=sort,
-            filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial,
+            filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial, match=match,
         )
 
-    def _ranked(self, matched: int, allowed: int, runs, want: int, sort: str, plain: bool):
-        """The first `want` documents to show, their scores, and how many of them match only partly.
+    def _match(self, node, allowed: int) -> tuple[Evaluator, int | None, str]:
+        """The evaluator, the matches among `allowed` and the level that found them: the strictest level
+        that finds any (engine.match), else, for a plain run of words, the articles holding most of its
+        words ("partial"). None for a query without words."""
+        folded_words = None
+        if P.leaves(node):
+            folded_words = lambda w: self._suggester_().vocab["w"].get(w)  # noqa: E731
+        level = EXACT
+        while True:
+            ev = Evaluator(self._view, level, folded_words)
+            matched = ev.eval(node)
+            if matched is None:
+                return ev, None, EXACT
+            matched &= allowed
+            if matched or level == LOOSE or not (ev.by_accents or ev.by_words):
+                break
+            # The next level that can find more: FOLDED only drops typed diacritics, LOOSE words too.
+            level = FOLDED if level == EXACT and ev.by_accents else LOOSE
+        if not matched and isinstance(node, P.Text) and ev.runs:
+            return ev, most_words(self._view, ev.runs, allowed), "partial"
+        return ev, matched, level
 
-        `total` and the facets count the articles that match the whole query; `partial` counts the
-        articles shown after them that match only most of its words (for a plain run of words)."""
+    def _ranked(self, matched: int, runs, want: int, sort: str) -> tuple[list[int], list[float]]:
+        """The first `want` documents of `matched` to show, and their scores."""
         view = self._view
-        docnums: list[int] = []
-        scores: list[float] = []
-        if not want:
-            return docnums, scores, 0
+        if not want or not matched:
+            return [], []
         if sort == "date":
             docnums = view.newest(matched, want)
-            return docnums, [0.0] * len(docnums), 0
-        if matched:
-            ranked = Ranker(view, runs).score(candidates(view, matched, runs, max(want, RERANK_DEPTH)))[:want]
-            docnums, scores = [d for _, d in ranked], [sc for sc, _ in ranked]
-            return docnums, scores, 0
-        partial = 0
-        if plain and runs:
-            # Nothing matched every word: show the articles that hold the most of them.
-            extra = most_words(view, runs, allowed, max(want, RERANK_DEPTH))
-            for sc, d in Ranker(view, runs).score(extra)[:want]:
-                docnums.append(d)
-                scores.append(sc)
-                partial += 1
-        return docnums, scores, partial
+            return docnums, [0.0] * len(docnums)
+        restore = None
+        if any(not r.accented and len(r.folded) > 1 for r in runs):
+            restore = self._suggester_().restore_accents
+        ranked = Ranker(view, runs, restore).score(candidates(view, matched, runs, max(want, RERANK_DEPTH)))[:want]
+        return [d for _, d in ranked], [sc for sc, _ in ranked]
 
     def lookup_directive(self, query: str, filters: Filters | None = None, limit: int = 20,
                          offset: int = 0) -> SearchResult:
@@ -238,12 +246,15 @@ class Searcher:
             title_html=highlight_all(title, matcher or Matcher(frozenset(), frozenset())),
         )
 
-    def _suggest(self, aq: P.AnalysedQuery, total: int) -> str | None:
+    def _suggester_(self):
         from ttdn_search.suggest import Suggester
 
         if self._suggester is None:
             self._suggester = Suggester(self._view, self.index_dir)
-        return self._suggester.suggest(aq, total)
+        return self._suggester
+
+    def _suggest(self, aq: P.AnalysedQuery, total: int) -> str | None:
+        return self._suggester_().suggest(aq, total)
 
     # -- around the index ------------------------------------------------------------------------
 

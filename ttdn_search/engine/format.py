@@ -18,7 +18,7 @@ from ttdn_search.normalize import FoldTable
 # The one version of the companion format. It is written into every file's magic and into the index's
 # ttdn.json (`format_version`), and both are checked on open: an index written by another format is
 # told to rebuild, never misread.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAGIC_PREFIX = b"TTDNC"
 MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
 assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
@@ -52,6 +52,12 @@ def magic_version(magic: bytes) -> int | None:
 def folded_key(syllable: str) -> str:
     """Documents whose folded title or body holds the syllable."""
     return "f" + syllable
+
+
+def exact_key(syllable: str) -> str:
+    """Documents whose title or body holds the syllable with these diacritics (lower case, normalised
+    tone placement); only syllables with diacritics have one (an ASCII syllable's is its folded key)."""
+    return "e" + syllable
 
 
 def title_key(syllable: str) -> str:
@@ -157,13 +163,21 @@ def bigrams(folded: list[str]) -> set[int]:
 # One document's keys and record
 
 
-def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]]) -> tuple[list[str], set[int], bytes]:
+def has_exact_key(key: str) -> bool:
+    """True when a syllable key has an exact key of its own: it carries diacritics (đ included)."""
+    return not key.isascii()
+
+
+def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]],
+             exact: set[str] = frozenset()) -> tuple[list[str], set[int], bytes]:
     """Every companion key of one document, its bigram buckets and its body's syllable counts (see
-    `term_counts`), computed in the indexing workers."""
+    `term_counts`), computed in the indexing workers. `exact`: the document's syllable keys with their
+    diacritics."""
     title_tokens = title_folded.split()
     body_tokens = body_folded.split()
     title = set(title_tokens)
     keys = [folded_key(k) for k in title.union(body_tokens)]
+    keys.extend(exact_key(k) for k in exact if has_exact_key(k))
     keys.extend(title_key(k) for k in title)
     for name, values in facets.items():
         keys.extend(facet_key(name, v) for v in values)

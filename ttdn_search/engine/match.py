@@ -1,32 +1,53 @@
-"""A parsed, analysed query tree -> the bitmap of the documents it matches.
+"""A parsed, analysed query tree -> the bitmap of the documents it matches, at a given strictness.
 
-Every syllable of a run of words must occur in the folded view of the title or the body, so a run is an
-AND of bitmaps and the total and the facets are exact. A quoted phrase is then verified: its bigram
-buckets narrow the matches, and each one left is searched for the phrase in place (and, typed with
-diacritics, for its exact syllables).
+Unquoted words are matched at one of three levels, strictest first (`Searcher.search` widens while a
+level finds nothing):
+
+- EXACT: a syllable typed with diacritics matches that syllable (case and tone-mark placement aside,
+  through its exact key); one typed without them matches any accented form (its folded key); and the
+  syllables of each multi-syllable word of the query (cut by the index's own vocabulary) stand together
+  in the title or the body.
+- FOLDED: the same words together, diacritics ignored.
+- LOOSE: every syllable anywhere in the title or body, diacritics ignored.
+
+Every level is an AND of bitmaps, so the total and the facets are exact; words are then verified: their
+bigram buckets narrow the matches, and each one left is searched for the word in place. A quoted phrase is
+the same at every level: its syllables together, in order, and its typed diacritics present.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ttdn_search import query as P
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import from_ids
+from ttdn_search.engine.bitmaps import from_ids, members
 from ttdn_search.engine.segments import Segments
 from ttdn_search.engine.vocab import longest_compounds
 
+EXACT, FOLDED, LOOSE = "exact", "folded", "loose"
+LEVELS = (EXACT, FOLDED, LOOSE)
 # Queries of at most this many syllables also rank by whole words (pyvi's compounds).
 SHORT_QUERY = 4
+# A compound of the query must be a word of at least this many articles to be required whole.
+MIN_WORD_DF = 2
 
 
 class Evaluator:
-    """Evaluates a query tree on the companions; collects the runs it met, in order, for the ranker,
-    and the keys to highlight."""
+    """Evaluates a query tree on the companions at one level; collects the runs it met, in order, for the
+    ranker, the keys to highlight, and whether typed diacritics or words narrowed anything (when neither
+    did, a wider level would find the same)."""
 
-    def __init__(self, view: Segments):
+    def __init__(self, view: Segments, level: str = EXACT,
+                 folded_words: Callable[[str], object] | None = None):
         self.view = view
+        self.level = level
+        self.folded_words = folded_words  # folded compound -> truthy when the index knows it (vocab.json)
         self.exact: set[str] = set()
         self.folded: set[str] = set()
         self.runs: list[P.Run] = []
+        self.by_accents = False
+        self.by_words = False
 
     def eval(self, node) -> int | None:
         """Bitmap of the documents a query node matches (deleted ones included), None for no words."""
@@ -63,18 +84,74 @@ class Evaluator:
         df = self.view.df
         return ["_".join(keys[i : i + n]) for i, n, hit in longest_compounds(keys, lambda w: df(F.word_key(w))) if hit]
 
+    def word_spans(self, run: P.Run) -> list[tuple[int, int]]:
+        """(start, length) of each group of syllables of a run that must stand together: its
+        multi-syllable words (typed with diacritics throughout, by the index's exact words; otherwise by
+        its folded vocabulary, so "nguyen phu trong" is one word, as "Nguyễn Phú Trọng" is), and each run
+        of two or more syllables that no known word joins ("viện lúc", "năm 2020"): together they are
+        what was typed, apart they are any two common syllables."""
+        if all(F.has_exact_key(k) for k in run.keys):
+            df = self.view.df
+            pieces = longest_compounds(run.keys, lambda w: df(F.word_key(w)) >= MIN_WORD_DF)
+        elif self.folded_words is not None:
+            pieces = longest_compounds(run.folded, self.folded_words)
+        else:
+            pieces = [(i, 1, None) for i in range(len(run.keys))]
+        spans: list[tuple[int, int]] = []
+        single: list[int] = []
+        for i, n, hit in pieces + [(len(run.keys), 0, True)]:
+            if not hit or n == 1:
+                single.append(i)
+                continue
+            if len(single) > 1:
+                spans.append((single[0], len(single)))
+            single = []
+            if n > 1:
+                spans.append((i, n))
+        return sorted(spans)
+
     def text(self, run: P.Run) -> int | None:
         if not run.keys:
             return None
-        self.folded.update(run.folded)
-        if run.accented:
-            self.exact.update(run.keys)
         run.words = self.known_words(run.keys) if run.accented and len(run.keys) <= SHORT_QUERY else []
         self.runs.append(run)
-        out = self.view.all_of([F.folded_key(k) for k in dict.fromkeys(run.folded)])
-        if run.phrase and len(run.folded) > 1 and out:
-            out = self._verify_phrase(out, run)
+        if run.phrase:
+            self.folded.update(run.folded)
+            if run.accented:
+                self.exact.update(run.keys)
+            out = self.view.all_of([F.folded_key(k) for k in dict.fromkeys(run.folded)])
+            if len(run.folded) > 1 and out:
+                out = self._verify_phrase(out, run)
+            return out
+        strict = self.level == EXACT
+        typed = [strict and F.has_exact_key(k) for k in run.keys]
+        for k, f, t in zip(run.keys, run.folded, typed):
+            if t:
+                self.exact.add(k)
+            else:
+                self.folded.add(f)
+        self.by_accents |= any(typed)
+        keys = [F.exact_key(k) if t else F.folded_key(f) for k, f, t in zip(run.keys, run.folded, typed)]
+        out = self.view.all_of(list(dict.fromkeys(keys)))
+        if self.level == LOOSE or not out:
+            return out
+        for i, n in self.word_spans(run):
+            self.by_words = True
+            out = self._verify_word(out, run.keys[i : i + n], run.folded[i : i + n], all(typed[i : i + n]))
+            if not out:
+                break
         return out
+
+    def _verify_word(self, bm: int, keys: list[str], folded: list[str], exact: bool) -> int:
+        """The documents of bm holding the word's syllables together (with its typed diacritics when
+        `exact`; otherwise folded, the syllables' own exact keys having been required already)."""
+        view = self.view
+        maybe = view.phrase_candidates(folded, bm)
+        if not exact:
+            return from_ids(view.verified(maybe, F.phrase_pattern(folded)), view.ndocs)
+        pattern = F.padded(" ".join(keys))
+        holders = [d for d in members(maybe) if pattern in view.views(d)[2].translate(F.WORDS_AS_SYLLABLES)]
+        return from_ids(holders, view.ndocs)
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
         view = self.view

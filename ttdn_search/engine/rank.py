@@ -17,6 +17,12 @@ from ttdn_search.engine.bitmaps import at_least, count_planes, highest, members
 from ttdn_search.engine.match import padded_keys
 from ttdn_search.engine.segments import Segments
 
+# An article holding a run of the query whole (its syllables together, in order) ranks above every one
+# that does not, whatever the rest of its score (at most about 4): first those holding it with the typed
+# diacritics, then in the title before in the body.
+W_HOLDS_EXACT = 20.0
+W_HOLDS_TITLE = 10.0
+W_HOLDS_BODY = 5.0
 W_EXACT = 0.6
 W_WORDS = 0.5
 W_PHRASE_TITLE = 1.0
@@ -28,7 +34,9 @@ BM25_K1, BM25_B = 1.2, 0.75
 class Ranker:
     """Scores candidate documents from their companion records."""
 
-    def __init__(self, view: Segments, runs: list):
+    def __init__(self, view: Segments, runs: list, restore=None):
+        """`restore`: folded syllables -> their likeliest accented spelling (the suggester's), so that of
+        the articles holding an accent-free run, those holding it as it is usually written come first."""
         self.view = view
         self.runs = [r for r in runs if r.folded]
         n = max(view.ndocs, 1)
@@ -40,7 +48,14 @@ class Ranker:
             pats = [F.padded(f"{a} {b}") for a, b in zip(r.folded, r.folded[1:])]
             singles = [F.padded(k) for k in r.folded]
             exact = padded_keys(r.keys) if r.accented else []
-            self.phrases.append((len(r.folded), F.phrase_pattern(r.folded), pats, singles, exact, padded_keys(r.words)))
+            typed = None
+            if len(r.keys) > 1:
+                if r.accented:
+                    typed = F.padded(" ".join(r.keys))
+                elif restore is not None:
+                    typed = F.padded(" ".join(restore(r.folded)))
+            self.phrases.append((len(r.folded), F.phrase_pattern(r.folded), pats, singles, exact, padded_keys(r.words),
+                                 typed))
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
@@ -82,17 +97,23 @@ class Ranker:
         """Phrase, exact-diacritic and word evidence of one document."""
         bonus = 0.0
         syllables = wordview = None
-        for n, whole, pats, singles, exact, wordpats in self.phrases:
+        for n, whole, pats, singles, exact, wordpats, typed in self.phrases:
             if n > 1:
                 # The whole run found is the longest run there is (and the common case for the best).
-                if whole in title:
-                    bonus += W_PHRASE_TITLE
+                in_title, in_body = whole in title, whole in body
+                if in_title:
+                    bonus += W_PHRASE_TITLE + W_HOLDS_TITLE
                 else:
                     bonus += W_PHRASE_TITLE * self._longest([p in title for p in pats], any(s in title for s in singles)) / n
-                if whole in body:
-                    bonus += W_PHRASE_BODY
+                if in_body:
+                    bonus += W_PHRASE_BODY + (0.0 if in_title else W_HOLDS_BODY)
                 else:
                     bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
+                if typed is not None and (in_title or in_body):
+                    if syllables is None:
+                        syllables = words.translate(F.WORDS_AS_SYLLABLES)
+                    if typed in syllables:
+                        bonus += W_HOLDS_EXACT
             if exact:
                 if syllables is None:
                     syllables = words.translate(F.WORDS_AS_SYLLABLES)
@@ -147,14 +168,17 @@ def phrase_candidates(view: Segments, bm: int, runs: list) -> int:
     return out
 
 
-def most_words(view: Segments, runs: list, allowed: int, depth: int) -> list[int]:
-    """For a query nothing matches in full: the documents holding the most of its syllables."""
+def most_words(view: Segments, runs: list, allowed: int) -> int:
+    """For a query nothing matches in full: the documents of `allowed` holding the most of its syllables
+    (folded), all those with the largest number of them that any holds. A filter narrowing `allowed`
+    keeps that number whenever it keeps any of those documents, so facet counts of this set are the
+    totals their filters give."""
     keys = _keys(runs)
     keys.sort(key=lambda k: view.df(F.folded_key(k)))
     keys = keys[:24]
     planes = count_planes(view.bitmap(F.folded_key(k)) & allowed for k in keys)
     for c in range(len(keys), 0, -1):
         tier = at_least(planes, c, allowed)
-        if tier.bit_count() >= min(depth, 10) or c == 1:
-            return highest(tier, depth) if tier.bit_count() > depth else members(tier)
-    return []
+        if tier:
+            return tier
+    return 0
