@@ -176,3 +176,56 @@ def test_more_matches_than_the_rerank_depth_rank_the_typed_run_first(generated):
     deep = generated.search("thông tin đối ngoại", limit=10_000)
     holders = [h.id for h in deep.hits if (lambda d: holds(d["title"]) or holds(d["text"]))(generated.document(h.id))]
     assert set(ids(res)) <= set(holders) and len(holders) > 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Typing errors: Telex with the keyboard off, one-letter slips, a slip that made another real syllable.
+
+
+@pytest.mark.parametrize("token, syllable", [
+    ("thoong", "thông"), ("ddoois", "đối"), ("ngoaij", "ngoại"), ("nuwowcs", "nước"), ("chur", "chủ"),
+    ("traanf", "trần"), ("gawpj", "gặp"), ("quoocs", "quốc"), ("giuwx", "giữ"), ("vaf", "và"),
+    ("hoaf", "hòa"), ("tin", None), ("ra", None), ("marawi", None), ("Thoong", "thông"),
+    ("đối", None), ("x", None), ("2020", None),
+])
+def test_telex_tokens_decode_to_one_syllable_or_none(token, syllable):
+    from ttdn_search.telex import decode_syllable
+
+    assert decode_syllable(token) == syllable
+
+
+def test_telex_query_is_decoded_against_the_index(rules):
+    res = rules.search("thoong tin ddoois ngoaij")
+    assert res.interpreted == "thông tin đối ngoại" and res.interpreted_why == "telex"
+    assert set(ids(res)) == {"dung", "dung-than"} and res.match == "exact"
+    assert res.query == "thoong tin ddoois ngoaij" and res.to_json()["interpreted_why"] == "telex"
+
+
+@pytest.mark.parametrize("query, reading", [
+    ("biên giớii", "biên giới"),  # one letter too many
+    ("tuần tar biên giới", "tuần tra biên giới"),  # two letters swapped
+    ("biên giơi", None),  # a wrong mark is the folded level's job, not a correction
+])
+def test_one_letter_slips_are_corrected_when_the_reading_finds_more(rules, query, reading):
+    res = rules.search(query)
+    assert res.interpreted == reading
+    assert "bien-gioi" in ids(res)
+
+
+def test_a_slip_that_makes_another_real_syllable_does_not_hide_the_article(rules):
+    # "ngày" is a real syllable (of other articles), and keeps every article out of the words-together
+    # levels: the query without it finds the article meant.
+    res = rules.search("Bộ đội biên phòng tuần tra biên giới Việt Lào suốt ngày")
+    assert res.interpreted_why == "dropped" and ids(res)[0] == "bien-gioi"
+    assert "ngày" not in res.interpreted
+    # A query found as typed is never reinterpreted.
+    exact = rules.search("Bộ đội biên phòng tuần tra biên giới Việt Lào suốt đêm")
+    assert exact.interpreted is None and ids(exact) == ["bien-gioi"]
+
+
+def test_the_cli_says_which_reading_answered(rules):
+    from ttdn_search.results import interpreted_note
+
+    res = rules.search("thoong tin ddoois ngoaij")
+    assert interpreted_note(res) == "Đang hiện kết quả cho «thông tin đối ngoại» (đọc như gõ Telex khi tắt bộ gõ)."
+    assert interpreted_note(rules.search("thông tin đối ngoại")) is None

@@ -102,8 +102,10 @@ def test_accent_restoration_suggestion(searcher):
 
 
 def test_spelling_suggestion_when_nothing_found(searcher):
+    # One slip (two letters swapped): the corrected reading answers, and says so.
     res = searcher.search("thông tin đối ngaoi")
-    assert res.suggestion is not None and "ngoại" in res.suggestion
+    assert res.interpreted == "thông tin đối ngoai" and res.interpreted_why == "spelling" and res.total >= 1
+    assert res.query == "thông tin đối ngaoi" and res.match == "exact"
 
 
 def test_spelling_correction_tries_two_edits_only_on_syllable_lengths(searcher, monkeypatch):

@@ -164,12 +164,12 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
         for d in res.directives:
             desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
             click.echo(click.style(d.id, bold=True) + (f"  {desc}" if desc else ""))
-    from ttdn_search.results import match_note
+    from ttdn_search.results import interpreted_note, match_note
 
     click.echo(f"{res.total} kết quả cho «{res.query}» ({res.took_ms:.1f} ms)")
-    note = match_note(res.query, res.match, res.total)
-    if note:
-        click.echo(note)
+    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total)):
+        if note:
+            click.echo(note)
     if res.suggestion:
         click.echo(f"Có phải bạn muốn tìm: {click.style(res.suggestion, bold=True)}")
     for i, h in enumerate(res.hits, res.offset + 1):

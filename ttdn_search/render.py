@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ttdn_search.errors import TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
 from ttdn_search.filters import PAGE_FILTERS, Filters
-from ttdn_search.results import match_note
+from ttdn_search.results import interpreted_note, match_note
 
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
 MAX_PAGE = 50
@@ -225,7 +225,10 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
             prev_url = link(state.turned(state.page - 1))
         if result.hits and result.offset + len(result.hits) < result.total and state.page < MAX_PAGE:
             next_url = link(state.turned(state.page + 1))
-    note = match_note(state.query, result.match, result.total) if result is not None else None
+    note = None
+    if result is not None:
+        notes = [interpreted_note(result), match_note(result.interpreted or state.query, result.match, result.total)]
+        note = " ".join(n for n in notes if n) or None
     return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
                     prev_url=prev_url, next_url=next_url, match_note=note)
 

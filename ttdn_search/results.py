@@ -45,6 +45,18 @@ MATCH_LABELS = {
 }
 
 
+INTERPRETED_LABELS = {"telex": "đọc như gõ Telex khi tắt bộ gõ", "spelling": "đã sửa lỗi gõ",
+                      "dropped": "bỏ một âm tiết không khớp bài nào cùng các từ còn lại"}
+
+
+def interpreted_note(res: "SearchResult") -> str | None:
+    """The line that says another reading of the query answered: "Đang hiện kết quả cho «…» (…)"."""
+    if not res.interpreted:
+        return None
+    why = INTERPRETED_LABELS.get(res.interpreted_why or "", "")
+    return f"Đang hiện kết quả cho «{res.interpreted}»" + (f" ({why})." if why else ".")
+
+
 def match_note(query: str, match: str, total: int) -> str | None:
     """The plain Vietnamese line shown when the articles shown do not hold the query as typed."""
     if match not in MATCH_LABELS or not query or not total:
@@ -68,12 +80,18 @@ class SearchResult:
     # How strictly the words matched: "exact" (as typed: diacritics and words together), "folded"
     # (diacritics ignored), "loose" (words apart) or "partial" (most of the words); see engine/match.py.
     match: str = "exact"
+    # The reading of the query that answered instead of it as typed, and why ("telex", "spelling",
+    # "dropped": the query without the one syllable that kept every article out).
+    interpreted: str | None = None
+    interpreted_why: str | None = None
 
     def to_json(self) -> dict:
         out = {
             "query": self.query,
             "total": self.total,
             "match": self.match,
+            "interpreted": self.interpreted,
+            "interpreted_why": self.interpreted_why,
             "partial": self.partial,
             "hits": [_hit_json(h) for h in self.hits],
             "facets": {k: [asdict(c) for c in v] for k, v in self.facets.items()},

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ttdn_search import query as P
+from ttdn_search.engine import format as F
 from ttdn_search.engine.facet_counts import count_facets
 from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
@@ -28,6 +29,21 @@ from ttdn_search.filters import Filters, filter_bitmap, from_batch, resolve_dire
 from ttdn_search.folder import default_index_dir, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
 from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info
+
+
+# A query found as typed in fewer articles than this may have another reading (a slip, Telex) worth trying.
+FEW = 3
+# A run of at least this many syllables may be answered without the one syllable that breaks it.
+MIN_DROP = 4
+_LEVEL_RANK = {EXACT: 0, FOLDED: 1, LOOSE: 2, "partial": 3}
+
+
+def _better(alt: tuple[str, int], res: tuple[str, int]) -> bool:
+    """True when another reading's (level, matches) is stricter, or as strict with clearly more."""
+    if not alt[1]:
+        return False
+    a, b = _LEVEL_RANK[alt[0]], _LEVEL_RANK[res[0]]
+    return a < b or (a == b and alt[1] >= 3 * max(res[1], 1) and alt[1] - res[1] >= FEW)
 
 
 class Searcher:
@@ -48,6 +64,7 @@ class Searcher:
                     raise
                 time.sleep(0.05)
         self._suggester = None
+        self._probed: dict[int, tuple] = {}  # matches found while choosing a reading, by query
 
     def close(self) -> None:
         self._view.close()
@@ -102,6 +119,50 @@ class Searcher:
         if limit < 0 or offset < 0:
             raise BadQuery("--limit và --offset phải không âm.")
         aq = P.analyse(query)
+        chosen, why = aq, None
+        readings = self._readings(aq)
+        self._probed = {}
+        if readings or self._drop_one(aq):
+            # Telex typed with the keyboard off, or a slip of one letter: another reading of the query
+            # answers instead when it finds what was meant more strictly, or clearly more of it (only
+            # the matching is compared; the answer is made once).
+            best = self._probe(aq, filters)
+            if best[0] != EXACT or best[1] < FEW:
+                for reason, reading in readings:
+                    alt = P.analyse(reading)
+                    found = self._probe(alt, filters)
+                    if _better(found, best):
+                        chosen, why, best = alt, reason, found
+                if _LEVEL_RANK[best[0]] >= _LEVEL_RANK[LOOSE]:
+                    # Still only the words apart: a slip that made another real syllable ("Khôn" for
+                    # "Không") keeps the article meant out; the query without the one syllable that
+                    # breaks it finds it.
+                    for reading in self._drop_one(chosen):
+                        alt = P.analyse(reading)
+                        found = self._probe(alt, filters)
+                        if _LEVEL_RANK[found[0]] < _LEVEL_RANK[LOOSE] and _better(found, best):
+                            chosen, why, best = alt, "dropped", found
+        res = self._answer(chosen, filters, limit, offset, sort, facets, facet_limit, directive_lookup)
+        self._probed = {}
+        if why is not None:
+            res.query, res.interpreted, res.interpreted_why, res.suggestion = query, chosen.query, why, None
+        res.took_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    def _allowed(self, filters: Filters) -> int:
+        """The live documents the filters allow."""
+        fb = filter_bitmap(filters, self._view, self.known_directives() if filters.directive else ())
+        return self._view.live if fb is None else self._view.live & fb
+
+    def _probe(self, aq: P.AnalysedQuery, filters: Filters | None) -> tuple[str, int]:
+        """(level, number of matches) of a query, matching only; kept for `_answer` of the same query."""
+        found = self._probed[id(aq)] = self._match(aq.node, self._allowed((filters or Filters()).merged(aq.filters)))
+        _, matched, level = found
+        return level, matched.bit_count() if matched is not None else 0
+
+    def _answer(self, aq: P.AnalysedQuery, filters, limit, offset, sort, facets, facet_limit,
+                directive_lookup) -> SearchResult:
+        query = aq.query
         filters = (filters or Filters()).merged(aq.filters)
         directives = []
         node = aq.node
@@ -115,12 +176,9 @@ class Searcher:
                 node = None
                 if sort == "relevance":
                     sort = "date"
-        view = self._view
-        allowed = view.live
-        fb = filter_bitmap(filters, view, self.known_directives() if filters.directive else ())
-        if fb is not None:
-            allowed &= fb
-        ev, matched, match = self._match(node, allowed)
+        allowed = self._allowed(filters)
+        probed = self._probed.get(id(aq)) if node is aq.node else None
+        ev, matched, match = probed or self._match(node, allowed)
         if matched is None:
             # No words: list what the filters select (or everything), newest first.
             matched = allowed
@@ -131,18 +189,55 @@ class Searcher:
         docnums, scores = self._ranked(matched, ev.runs, want, sort)
         partial = total if match == "partial" else 0
         stored = functools.lru_cache(maxsize=None)(self._reader.stored_fields)
-        matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded else None
+        matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded or ev.exact else None
         hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
         facet_counts = self._facets(matched, facet_limit) if facets else {}
         suggestion = None
         if node is not None and not directives:
             # A query not found as typed (a wider level answered) is worth correcting whatever the count.
             suggestion = self._suggest(aq, total if match == EXACT else 0)
-        took = (time.perf_counter() - t0) * 1000
         return SearchResult(
-            query=query, total=total, hits=hits, facets=facet_counts, took_ms=took, offset=offset, sort=sort,
+            query=query, total=total, hits=hits, facets=facet_counts, took_ms=0.0, offset=offset, sort=sort,
             filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial, match=match,
         )
+
+    def _readings(self, aq: P.AnalysedQuery) -> list[tuple[str, str]]:
+        """Other readings of a plain run of words, each with why: decoded as Telex ("telex"), and with
+        the syllables the index does not know corrected ("spelling"). None when every syllable is known
+        as typed and none reads as Telex."""
+        if not isinstance(aq.node, P.Text) or not aq.node.run.keys:
+            return []
+        from ttdn_search.telex import decode_syllable
+
+        view, keys = self._view, aq.node.run.keys
+        out = []
+        if all(k.isascii() for k in keys):
+            decoded = []
+            for k in keys:
+                d = decode_syllable(k)
+                exact = view.df(F.exact_key(d)) if d else 0
+                decoded.append(d if exact and exact >= 10 * view.df(F.folded_key(k)) else k)
+            if decoded != keys:
+                out.append(("telex", " ".join(decoded)))
+                keys = decoded
+        corrected = self._suggester_().correct_keys(keys, self._known)
+        if corrected != keys:
+            out.append(("spelling", " ".join(corrected)))
+        return out
+
+    @staticmethod
+    def _drop_one(aq: P.AnalysedQuery) -> list[str]:
+        """The query without each one of its syllables in turn, for a long plain run of words: the words
+        before and after it as two runs (AND), so that its neighbours need not stand together."""
+        if not isinstance(aq.node, P.Text) or len(aq.node.run.keys) < MIN_DROP:
+            return []
+        keys = aq.node.run.keys
+        return [" AND ".join(part for part in (" ".join(keys[:i]), " ".join(keys[i + 1 :])) if part)
+                for i in range(len(keys))]
+
+    def _known(self, key: str) -> int:
+        """How many articles hold a syllable key as typed (diacritics included when it has any)."""
+        return self._view.df(F.exact_key(key) if F.has_exact_key(key) else F.folded_key(key))
 
     def _match(self, node, allowed: int) -> tuple[Evaluator, int | None, str]:
         """The evaluator, the matches among `allowed` and the level that found them: the strictest level

@@ -22,6 +22,20 @@ def edits(word: str) -> set[str]:
     return out
 
 
+def _marks(word: str) -> str:
+    """The diacritics of a word, in order: what folding removes."""
+    return "".join(a for a, b in zip(word, fold(word)) if a != b)
+
+
+def _slips(word: str) -> set[str]:
+    """One deletion or one swap of adjacent letters, the letters as typed (diacritics kept)."""
+    out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    out.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+    out.discard(word)
+    out.discard("")
+    return out
+
+
 class Suggester:
     """Suggests a better query: accents restored, unknown words corrected."""
 
@@ -61,6 +75,27 @@ class Suggester:
             if not near and 3 < len(k) <= MAX_SYLLABLE:
                 near = [c2 for c in edits(k) for c2 in edits(c) if c2 in syls]
             out.append(max(near, key=lambda c: (syls[c][1], c)) if near else k)
+        return out
+
+    def correct_keys(self, keys: list[str], known) -> list[str]:
+        """Syllable keys with each one the index does not hold as typed (`known(key)` is 0) replaced by
+        the likeliest known one: first one deletion or swap of the typed letters, diacritics kept
+        ("chỉnhj" -> "chỉnh", "ilền" -> "liền"); else the most frequent spelling of the nearest folded
+        syllable (`correct`)."""
+        out = []
+        for k in keys:
+            if not k.isalpha() or known(k) or len(k) > MAX_SYLLABLE + 2:
+                out.append(k)
+                continue
+            near = [c for c in _slips(k) if known(c)]
+            if near:  # the typed marks are meant: a slip that keeps them first ("tári" -> "trái", not "tri")
+                marks = _marks(k)
+                out.append(max(near, key=lambda c: (_marks(c) == marks, known(c), c)))
+                continue
+            f = fold(k)
+            c = self.correct([f])[0]
+            hit = self.vocab["s"].get(c) if c != f else None
+            out.append(hit[0] if hit else k)
         return out
 
     def suggest(self, aq, total: int) -> str | None:
