@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import html as html_lib
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -70,7 +68,53 @@ def filter_options(fn):
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+class _Group(click.Group):
+    """A query that starts with "-" (an excluded word: `ttdn search -covid -n 3`, or after "--": `ttdn search
+    -- -covid -n 3`) is the query, not an option: it is moved behind a "--" of its own, so the options
+    around it still count."""
+
+    def parse_args(self, ctx, args):
+        cmd = self.commands.get(args[0]) if args else None
+        if cmd is not None and args[0] in QUERY_COMMANDS:
+            args = [args[0], *_query_last(cmd, args[1:])]
+        return super().parse_args(ctx, args)
+
+
+# The commands whose QUERY may start with "-".
+QUERY_COMMANDS = ("search", "html")
+
+
+def _query_last(cmd: click.Command, args: list[str]) -> list[str]:
+    takes_value, names = set(), set()
+    for p in cmd.params:
+        if isinstance(p, click.Option):
+            names.update(p.opts + p.secondary_opts)
+            if not p.is_flag and not p.count:
+                takes_value.update(p.opts)
+    short = {n for n in names if len(n) == 2}
+    rest, query, i = [], None, 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            if i + 1 < len(args) and query is None:
+                query = args[i + 1]
+                rest.extend(args[i + 2 :])
+            else:
+                rest.extend(args[i:])
+            break
+        if a in takes_value:
+            rest.extend(args[i : i + 2])
+            i += 2
+            continue
+        if query is None and a.startswith("-") and len(a) > 1 and not a.startswith("--") and a[:2] not in short:
+            query = a
+        else:
+            rest.append(a)
+        i += 1
+    return rest if query is None else [*rest, "--", query]
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(package_name="ttdn-search", prog_name="ttdn")
 def main():
     """ttdn: tìm kiếm tin bài thông tin đối ngoại / search Vietnamese foreign-information news.
@@ -139,18 +183,12 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
 # ---------------------------------------------------------------------------------------------
 
 
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+def _bold(text: str) -> str:
+    return click.style(text, bold=True)
 
 
-def terminal_snippet(snippet_html: str) -> str:
-    """A snippet for the terminal: marks in bold colour, HTML entities undone."""
-    parts, pos = [], 0
-    for m in _MARK.finditer(snippet_html):
-        parts.append(html_lib.unescape(snippet_html[pos : m.start()]))
-        parts.append(click.style(html_lib.unescape(m.group(1)), fg="yellow", bold=True))
-        pos = m.end()
-    parts.append(html_lib.unescape(snippet_html[pos:]))
-    return "".join(parts).replace("\n", " ")
+def _mark(text: str) -> str:
+    return click.style(text, fg="yellow", bold=True)
 
 
 def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
@@ -160,33 +198,10 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
             obj = {"qid": qid, **obj}
         _echo_json(obj, nl=nl)
         return
-    if res.directives:
-        for d in res.directives:
-            desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
-            click.echo(click.style(d.id, bold=True) + (f"  {desc}" if desc else ""))
-    from ttdn_search.results import interpreted_note, match_note
+    from ttdn_search.terminal import result_lines
 
-    click.echo(f"{res.total} kết quả cho «{res.query}» ({res.took_ms:.1f} ms)")
-    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total)):
-        if note:
-            click.echo(note)
-    if res.suggestion:
-        click.echo(f"Có phải bạn muốn tìm: {click.style(res.suggestion, bold=True)}")
-    for i, h in enumerate(res.hits, res.offset + 1):
-        meta = " · ".join(x for x in (h.date, h.province, ", ".join(h.directives[:4])) if x)
-        click.echo(f"{i}. {click.style(h.title, bold=True)}" + (f"  [{meta}]" if meta else ""))
-        click.echo(f"   {h.id}")
-        if h.snippet:
-            click.echo("   " + terminal_snippet(h.snippet))
-    summary = []
-    from ttdn_search.facets import FACET_SHORT
-
-    for name, label in FACET_SHORT.items():
-        vals = res.facets.get(name) or []
-        if vals:
-            summary.append(f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
-    if summary:
-        click.echo("— " + " | ".join(summary))
+    for line in result_lines(res, _bold, _mark):
+        click.echo(line)
 
 
 @main.command()
@@ -211,6 +226,18 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
       ttdn search 'province:"Hưng Yên" year:2019 directive:59-KH/BCĐTTĐN'
       ttdn search "57-kl/tw" --sort date --json
       ttdn search --queries queries.jsonl --nl
+
+    \b
+    Cú pháp / syntax:
+      thông tin đối ngoại    các từ như đã gõ: dấu như đã gõ, mỗi từ đứng liền
+      thong tin doi ngoai    không dấu: mọi cách bỏ dấu (đ = d)
+      "đối ngoại tỉnh"       một cụm chính xác / an exact phrase
+      Huế OR "Đà Nẵng"       một trong hai; AND và ( ) để nhóm
+      NOT covid, -covid, -"Hà Nội"   loại bài chứa từ hoặc cụm đó / exclude
+      province:"Nghệ An" year:2024 directive:57-KL/TW kind:"Hội nghị tổng kết"
+    Truy vấn bắt đầu bằng "-": ttdn search -- -covid (hoặc "-covid").
+    Khi không bài nào chứa đúng như đã gõ, kết quả nới dần (bỏ dấu, từ đứng rời, phần lớn các từ)
+    và dòng đầu nói rõ điều đó.
     """
     from ttdn_search.search import Searcher
 
@@ -256,21 +283,10 @@ def directive(query, index_dir, filters, limit, offset, as_json, nl):
         out = {"query": query, "directives": out.pop("directives"), **out}
         _echo_json(out, nl=nl)
         return
-    if len(res.directives) > 1:
-        click.echo(f"«{query}» có thể là {len(res.directives)} văn bản; kết quả gồm tất cả. Chọn một bằng số hiệu đầy đủ:")
-    for d in res.directives:
-        desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
-        click.echo(click.style(d.id, bold=True) + (f"  {desc}" if desc else ""))
-    click.echo(f"{res.total} bài dẫn văn bản này.")
-    by_prov = res.facets.get("province") or []
-    if by_prov:
-        click.echo("Theo tỉnh: " + ", ".join(f"{c.value} ({c.count})" for c in by_prov))
-    years = res.facets.get("year") or []
-    if years:
-        click.echo("Theo năm: " + ", ".join(f"{c.value} ({c.count})" for c in years))
-    for i, h in enumerate(res.hits, offset + 1):
-        meta = " · ".join(x for x in (h.date, h.province) if x)
-        click.echo(f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id})")
+    from ttdn_search.terminal import directive_lines
+
+    for line in directive_lines(res, query, offset, _bold):
+        click.echo(line)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -112,12 +112,51 @@ def _lex(q: str) -> list[tuple[str, str]]:
                 out.append(("or", w))
             elif w == "NOT":
                 out.append(("not", w))
+            elif w == "-" and q[pos : pos + 1] in ('"', "("):  # -"Hà Nội", -(...): NOT the phrase or group
+                out.append(("not", "-"))
             elif w.startswith("-") and len(w) > 1 and not w[1].isdigit():
                 out.append(("not", "-"))
                 out.append(("word", w[1:]))
             else:
                 out.append(("word", w))
     return out
+
+
+def lex_words(q: str) -> list[tuple[str, str]]:
+    """The query cut into ("words", text), ("phrase", text) and ("syntax", text as typed) pieces that join
+    back into it: what a suggestion respells, and what it keeps."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(q):
+        m = _TOKEN.match(q, pos)
+        if not m or m.end() == pos:
+            out.append(("syntax", q[pos:]))
+            break
+        lead = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip())]
+        body = m.group(0)[len(lead):]
+        if lead:
+            out.append(("syntax", lead))
+        w = m.group("word")
+        if m.group("phrase") is not None:
+            out.append(("phrase", m.group("phrase")))
+        elif w is not None and w not in ("AND", "&&", "OR", "||", "NOT", "-"):
+            if w.startswith("-") and len(w) > 1 and not w[1].isdigit():
+                out += [("syntax", "-"), ("words", w[1:])]
+            else:
+                out.append(("words", w))
+        else:
+            out.append(("syntax", body))
+        pos = m.end()
+    # Adjacent words with only white space between them are one run.
+    merged: list[tuple[str, str]] = []
+    for kind, text in out:
+        if kind == "words" and len(merged) >= 2 and merged[-2][0] == "words" and merged[-1] == ("syntax", merged[-1][1]) \
+                and not merged[-1][1].strip():
+            sep = merged.pop()[1]
+            merged[-1] = ("words", merged[-1][1] + sep + text)
+        else:
+            merged.append((kind, text))
+    return merged
 
 
 # Brackets and NOTs nested deeper than this are read as plain grouping: no one means 1,000 "(" and the

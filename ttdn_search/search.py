@@ -33,6 +33,8 @@ from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, direct
 
 # A query found as typed in fewer articles than this may have another reading (a slip, Telex) worth trying.
 FEW = 3
+# How many of the best hits are read for the spelling of an accent-free query.
+SPELLING_DOCS = 10
 # A run of at least this many syllables may be answered without the one syllable that breaks it.
 MIN_DROP = 4
 _LEVEL_RANK = {EXACT: 0, FOLDED: 1, LOOSE: 2, "partial": 3}
@@ -196,6 +198,11 @@ class Searcher:
         if node is not None and not directives:
             # A query not found as typed (a wider level answered) is worth correcting whatever the count.
             suggestion = self._suggest(aq, total if match == EXACT else 0)
+            if suggestion and match == EXACT and isinstance(node, P.Text) and not node.run.accented:
+                # An accent-free run the articles hold: spelled as they write it, not syllable by syllable.
+                spelled = self._suggester_().spelled(node.run.folded, docnums[:SPELLING_DOCS])
+                if spelled:
+                    suggestion = spelled
         return SearchResult(
             query=query, total=total, hits=hits, facets=facet_counts, took_ms=0.0, offset=offset, sort=sort,
             filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial, match=match,

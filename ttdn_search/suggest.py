@@ -22,6 +22,23 @@ def edits(word: str) -> set[str]:
     return out
 
 
+_AS_SYLLABLES = bytes.maketrans(b"_\n", b"  ")
+# Every letter a folded letter stands for: what an accent-free syllable may be written as.
+_VARIANTS = {
+    "a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
+    "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ",
+}
+
+
+def _accent_free_pattern(folded: list[str]):
+    import re
+
+    def syllable(s: str) -> str:
+        return "".join(f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in s)
+
+    return re.compile(r"(?<!\S)(" + r" ".join(syllable(s) for s in folded) + r")(?!\S)")
+
+
 def _marks(word: str) -> str:
     """The diacritics of a word, in order: what folding removes."""
     return "".join(a for a, b in zip(word, fold(word)) if a != b)
@@ -98,21 +115,59 @@ class Suggester:
             out.append(hit[0] if hit else k)
         return out
 
+    def spelled(self, folded: list[str], docs: list[int]) -> str | None:
+        """How the articles `docs` most often write a run of folded syllables ("vo van thuong" ->
+        "võ văn thưởng"): the spelling read from their own words, None when none holds the run."""
+        pattern = _accent_free_pattern(folded)
+        seen: dict[str, int] = {}
+        for d in docs:
+            text = self.view.views(d)[2].translate(_AS_SYLLABLES).decode("utf-8")
+            for m in pattern.finditer(text):
+                seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+        return max(seen, key=lambda s: (seen[s], s)) if seen else None
+
     def suggest(self, aq, total: int) -> str | None:
-        """A better spelling of an analysed query (query.AnalysedQuery), None when there is none."""
-        q = aq.normalized
-        toks = aq.tokens
+        """A better spelling of an analysed query (query.AnalysedQuery), None when there is none.
+
+        Only the words are respelled, each run and phrase on its own: quotes, AND/OR/NOT, "-", brackets
+        and field:value stay as typed ("hue OR da nang" -> "huế OR đà nẵng", never "huế or ..."). `total`
+        is how many articles hold the query as typed; a query typed with diacritics that some hold gets
+        no suggestion."""
+        from ttdn_search.query import lex_words
+
+        if has_diacritics(aq.normalized) and total:
+            return None
+        parts = lex_words(aq.query)
+        if not any(kind in ("words", "phrase") for kind, _ in parts):
+            return None
+        out, changed = [], False
+        for kind, text in parts:
+            if kind in ("words", "phrase"):
+                better = self._respell(text, total)
+                changed |= better is not None
+                text = better or text
+                out.append(f'"{text}"' if kind == "phrase" else text)
+            else:
+                out.append(text)
+        if not changed:
+            return None
+        return "".join(out).strip()
+
+    def _respell(self, text: str, total: int) -> str | None:
+        """One run of words respelled: unknown syllables corrected (when few articles hold the query) and
+        accents restored where none were typed; None when nothing changes."""
+        from ttdn_search.analysis import iter_tokens
+        from ttdn_search.normalize import normalize
+
+        q = normalize(text)
+        toks = [(kind, key) for kind, key, _, _ in iter_tokens(q)]
         if not toks or any(kind != "syl" for kind, _ in toks):
             return None
         fkeys = [fold(k) for _, k in toks]
         corrected = self.correct(fkeys) if total < 3 else fkeys
-        if not has_diacritics(q):
-            restored = self.restore_accents(corrected)
-        elif corrected != fkeys:
-            restored = self.restore_accents(corrected)
-        else:
+        if has_diacritics(q) and corrected == fkeys:
             return None
-        text = " ".join(restored)
-        if fold(text) == fold(" ".join(k for _, k in toks)) and (has_diacritics(q) or not has_diacritics(text)):
+        restored = " ".join(self.restore_accents(corrected))
+        if fold(restored) == fold(" ".join(k for _, k in toks)) and (has_diacritics(q) or not has_diacritics(restored)):
             return None
-        return text
+        return restored

@@ -1,0 +1,70 @@
+"""What the CLI prints for a person: a result as lines of text. Styling (bold, marks) is the caller's
+(cli.py, the only click user), passed in as functions."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable, Iterator
+
+from ttdn_search.facets import FACET_SHORT
+from ttdn_search.results import SearchResult, interpreted_note, match_note
+
+Style = Callable[[str], str]
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def terminal_snippet(snippet_html: str, mark: Style = str) -> str:
+    """A snippet for the terminal: marks styled, HTML entities undone, on one line."""
+    parts, pos = [], 0
+    for m in _MARK.finditer(snippet_html):
+        parts.append(html.unescape(snippet_html[pos : m.start()]))
+        parts.append(mark(html.unescape(m.group(1))))
+        pos = m.end()
+    parts.append(html.unescape(snippet_html[pos:]))
+    return "".join(parts).replace("\n", " ")
+
+
+def _directive_heads(res: SearchResult, bold: Style) -> Iterator[str]:
+    for d in res.directives:
+        desc = " · ".join(x for x in (d.type, d.issuer, d.date, d.title) if x)
+        yield bold(d.id) + (f"  {desc}" if desc else "")
+
+
+def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Iterator[str]:
+    """`ttdn search`: the count, what answered, the suggestion, each hit, a one-line facet summary."""
+    yield from _directive_heads(res, bold)
+    yield f"{res.total} kết quả cho «{res.query}» ({res.took_ms:.1f} ms)"
+    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total)):
+        if note:
+            yield note
+    if res.suggestion:
+        yield f"Có phải bạn muốn tìm: {bold(res.suggestion)}"
+    for i, h in enumerate(res.hits, res.offset + 1):
+        meta = " · ".join(x for x in (h.date, h.province, ", ".join(h.directives[:4])) if x)
+        yield f"{i}. {bold(h.title)}" + (f"  [{meta}]" if meta else "")
+        yield f"   {h.id}"
+        if h.snippet:
+            yield "   " + terminal_snippet(h.snippet, mark)
+    summary = []
+    for name, label in FACET_SHORT.items():
+        vals = res.facets.get(name) or []
+        if vals:
+            summary.append(f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
+    if summary:
+        yield "— " + " | ".join(summary)
+
+
+def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = str) -> Iterator[str]:
+    """`ttdn directive`: the document(s), how many articles cite them, by province and year, the articles."""
+    if len(res.directives) > 1:
+        yield f"«{query}» có thể là {len(res.directives)} văn bản; kết quả gồm tất cả. Chọn một bằng số hiệu đầy đủ:"
+    yield from _directive_heads(res, bold)
+    yield f"{res.total} bài dẫn văn bản này."
+    for name, label in (("province", "Theo tỉnh"), ("year", "Theo năm")):
+        values = res.facets.get(name) or []
+        if values:
+            yield f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in values)
+    for i, h in enumerate(res.hits, offset + 1):
+        meta = " · ".join(x for x in (h.date, h.province) if x)
+        yield f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id})"
