@@ -229,3 +229,50 @@ def test_the_cli_says_which_reading_answered(rules):
     res = rules.search("thoong tin ddoois ngoaij")
     assert interpreted_note(res) == "Đang hiện kết quả cho «thông tin đối ngoại» (đọc như gõ Telex khi tắt bộ gõ)."
     assert interpreted_note(rules.search("thông tin đối ngoại")) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The query language, and a did-you-mean that keeps it.
+
+
+def test_minus_before_a_phrase_excludes_it_like_not(rules):
+    assert set(ids(rules.search('biên giới -"đất liền"'))) == {"bien-gioi"}
+    assert set(ids(rules.search('biên giới NOT "đất liền"'))) == {"bien-gioi"}
+    assert set(ids(rules.search('biên giới -(Lào OR "Hoà Bình")'))) == {"bien-gioi-2"}
+
+
+@pytest.mark.parametrize("args", [["-lao"], ["--", "-lao"], ["-n", "20", "-lao"], ["-lao", "-n", "20"],
+                                  ["--", "-lao", "-n", "20"]])
+def test_a_query_starting_with_minus_can_be_typed(rules, args):
+    from click.testing import CliRunner
+
+    from ttdn_search.cli import main
+
+    r = CliRunner().invoke(main, ["search", *args, "--index", str(rules.index_dir), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    # typed without diacritics, "lao" is "Lao động" and "Lào": every article but those two
+    assert out["query"] == "-lao" and out["total"] == len(ARTICLES) - 2
+
+
+def test_search_help_explains_the_syntax():
+    from click.testing import CliRunner
+
+    from ttdn_search.cli import main
+
+    out = CliRunner().invoke(main, ["search", "--help"]).stdout
+    for piece in ('-"Hà Nội"', "NOT covid", '"đối ngoại tỉnh"', "ttdn search -- -covid", "không dấu"):
+        assert piece in out
+
+
+@pytest.mark.parametrize("query, suggestion", [
+    ("bien gioi OR thong tin", "biên giới OR thông tin"),  # operators stay as typed
+    ("NOT bien gioi", "NOT biên giới"),  # NOT is not "nốt"
+    ('"bien gioi" -thong tin', '"biên giới" -thông tin'),
+    ("nguyen phu trong", "nguyễn phú trọng"),  # the name as the articles write it
+    ("Nguyễn Phú Trọng", None),  # found as typed: nothing to suggest
+    ("biên giới", None),
+])
+def test_did_you_mean_keeps_quotes_operators_and_found_queries(rules, query, suggestion):
+    got = rules.search(query).suggestion
+    assert (got.lower() if got else got) == (suggestion.lower() if suggestion else suggestion)

@@ -42,11 +42,25 @@ def _syllable_pattern(folded: frozenset[str]) -> re.Pattern | None:
 
 def highlight_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
     """(start, end) offsets into text of each run of adjacent matching tokens."""
-    pattern = _syllable_pattern(matcher.folded)
-    if pattern is not None and all(_fold(k) in matcher.folded for k in matcher.exact):
-        # Fast path: search the folded text (same offsets: one character for one) with one regex.
-        return [m.span() for m in pattern.finditer(text.translate(FOLD_CHARS))]
-    spans: list[tuple[int, int]] = []
+    exact = frozenset(k for k in matcher.exact if _fold(k) not in matcher.folded)
+    folded_pattern = _syllable_pattern(matcher.folded) if matcher.folded else None
+    exact_pattern = _syllable_pattern(exact) if exact else None
+    if (folded_pattern is not None or not matcher.folded) and (exact_pattern is not None or not exact):
+        # Fast path: the folded syllables in the folded text and the exact ones in the lower-cased text
+        # (the same offsets: one character for one), each with one regex; runs of both are one mark.
+        lower = text.lower() if exact else text
+        if len(lower) == len(text):
+            found = [m.span() for m in folded_pattern.finditer(text.translate(FOLD_CHARS))] if folded_pattern else []
+            if exact_pattern is not None:
+                found = sorted(found + [m.span() for m in exact_pattern.finditer(lower)])
+            spans: list[tuple[int, int]] = []
+            for s, e in found:
+                if spans and not text[spans[-1][1] : s].strip():
+                    spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+                else:
+                    spans.append((s, e))
+            return spans
+    spans = []
     for s, e in _token_matches(text, matcher):
         # Merge with the previous match when only spaces separate them: "thông tin đối ngoại" is one mark.
         if spans and not text[spans[-1][1] : s].strip():

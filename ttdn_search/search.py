@@ -14,11 +14,13 @@ from __future__ import annotations
 import functools
 import json
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ttdn_search import query as P
 from ttdn_search.engine import format as F
+from ttdn_search.engine.bitmaps import at_least, count_planes, members
 from ttdn_search.engine.facet_counts import count_facets
 from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
@@ -124,7 +126,7 @@ class Searcher:
         chosen, why = aq, None
         readings = self._readings(aq)
         self._probed = {}
-        if readings or self._drop_one(aq):
+        if readings or (isinstance(aq.node, P.Text) and len(aq.node.run.keys) >= MIN_DROP):
             # Telex typed with the keyboard off, or a slip of one letter: another reading of the query
             # answers instead when it finds what was meant more strictly, or clearly more of it (only
             # the matching is compared; the answer is made once).
@@ -232,15 +234,24 @@ class Searcher:
             out.append(("spelling", " ".join(corrected)))
         return out
 
-    @staticmethod
-    def _drop_one(aq: P.AnalysedQuery) -> list[str]:
-        """The query without each one of its syllables in turn, for a long plain run of words: the words
-        before and after it as two runs (AND), so that its neighbours need not stand together."""
+    def _drop_one(self, aq: P.AnalysedQuery) -> list[str]:
+        """For a long plain run of words, the query without the syllable that keeps articles out: the
+        words before and after it as two runs (AND), so that its neighbours need not stand together.
+        Which syllables to try is read from the articles that hold all the others (folded), most
+        often missing first; at most three."""
         if not isinstance(aq.node, P.Text) or len(aq.node.run.keys) < MIN_DROP:
             return []
-        keys = aq.node.run.keys
+        run, view = aq.node.run, self._view
+        bms = [view.bitmap(F.folded_key(f)) for f in run.folded]
+        near = at_least(count_planes(bms), len(bms) - 1, view.live)
+        missing: Counter = Counter()
+        for d in members(near)[:200]:
+            gone = [i for i, bm in enumerate(bms) if not bm >> d & 1]
+            if len(gone) == 1:
+                missing[gone[0]] += 1
+        keys = run.keys
         return [" AND ".join(part for part in (" ".join(keys[:i]), " ".join(keys[i + 1 :])) if part)
-                for i in range(len(keys))]
+                for i, _ in missing.most_common(3)]
 
     def _known(self, key: str) -> int:
         """How many articles hold a syllable key as typed (diacritics included when it has any)."""

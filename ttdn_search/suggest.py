@@ -67,6 +67,12 @@ class Suggester:
             self._vocab = read_vocab(self.index_dir) or build_vocab(self.view.iter_words())
         return self._vocab
 
+    def _held(self, folded: str) -> bool:
+        """True when some article holds the folded syllable (the vocabulary keeps only those of two)."""
+        from ttdn_search.engine.format import folded_key
+
+        return self.view is not None and bool(self.view.df(folded_key(folded)))
+
     def restore_accents(self, folded_keys: list[str]) -> list[str]:
         words, syls = self.vocab["w"], self.vocab["s"]
         out: list[str] = []
@@ -85,7 +91,7 @@ class Suggester:
         for k in folded_keys:
             # A Vietnamese syllable has at most 7 letters ("nghieng"); longer strings are names, codes or
             # noise, and two edits of them would cost (52 * length)^2 look-ups each.
-            if k in syls or not k.isalpha() or not k.isascii() or len(k) > MAX_SYLLABLE + 1:
+            if k in syls or not k.isalpha() or not k.isascii() or len(k) > MAX_SYLLABLE + 1 or self._held(k):
                 out.append(k)
                 continue
             near = [c for c in edits(k) if c in syls]

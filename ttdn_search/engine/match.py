@@ -21,7 +21,7 @@ from typing import Callable
 
 from ttdn_search import query as P
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import from_ids, members
+from ttdn_search.engine.bitmaps import from_ids
 from ttdn_search.engine.segments import Segments
 from ttdn_search.engine.vocab import longest_compounds
 
@@ -137,21 +137,18 @@ class Evaluator:
             return out
         for i, n in self.word_spans(run):
             self.by_words = True
-            out = self._verify_word(out, run.keys[i : i + n], run.folded[i : i + n], all(typed[i : i + n]))
+            out = self._verify_word(out, run.folded[i : i + n])
             if not out:
                 break
         return out
 
-    def _verify_word(self, bm: int, keys: list[str], folded: list[str], exact: bool) -> int:
-        """The documents of bm holding the word's syllables together (with its typed diacritics when
-        `exact`; otherwise folded, the syllables' own exact keys having been required already)."""
+    def _verify_word(self, bm: int, folded: list[str]) -> int:
+        """The documents of bm holding the word's syllables together, folded, searched in place. The
+        syllables' exact keys were required already, so a word typed with diacritics is found with them
+        (but for an article that also writes the same syllables apart with another accent: rare, and
+        ranked below the exact holders)."""
         view = self.view
-        maybe = view.phrase_candidates(folded, bm)
-        if not exact:
-            return from_ids(view.verified(maybe, F.phrase_pattern(folded)), view.ndocs)
-        pattern = F.padded(" ".join(keys))
-        holders = [d for d in members(maybe) if pattern in view.views(d)[2].translate(F.WORDS_AS_SYLLABLES)]
-        return from_ids(holders, view.ndocs)
+        return from_ids(view.verified(view.phrase_candidates(folded, bm), F.phrase_pattern(folded)), view.ndocs)
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
         view = self.view
