@@ -87,7 +87,7 @@ def test_directive_command_json(samples_index):
 def test_batch_queries_from_stdin(samples_index):
     lines = "thông tin đối ngoại\n" + json.dumps({"qid": "q2", "query": "biên giới", "province": "Lào Cai"}) + "\n{hỏng\n"
     r = run("search", "--queries", "-", "--index", samples_index, "--json", input=lines)
-    assert r.exit_code == 0
+    assert r.exit_code == 1 and "dòng 3" in r.stderr  # the bad line is named; the others still answered
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert [row["qid"] for row in rows] == ["1", "q2", "3"]
     assert all("took_ms" in row for row in rows[:2])

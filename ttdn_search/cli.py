@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ttdn_search.errors import TtdnError
+from ttdn_search.errors import BadQuery, TtdnError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -39,6 +39,9 @@ def handle_errors(fn):
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(0)
+        except OSError as exc:  # a folder that cannot be written, a path through a file, ...
+            where = f" '{exc.filename}'" if exc.filename else ""
+            _fail(f"Không đọc/ghi được{where}: {exc.strerror or exc}.", 1)
 
     return wrapper
 
@@ -85,33 +88,11 @@ QUERY_COMMANDS = ("search", "html")
 
 
 def _query_last(cmd: click.Command, args: list[str]) -> list[str]:
-    takes_value, names = set(), set()
-    for p in cmd.params:
-        if isinstance(p, click.Option):
-            names.update(p.opts + p.secondary_opts)
-            if not p.is_flag and not p.count:
-                takes_value.update(p.opts)
-    short = {n for n in names if len(n) == 2}
-    rest, query, i = [], None, 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            if i + 1 < len(args) and query is None:
-                query = args[i + 1]
-                rest.extend(args[i + 2 :])
-            else:
-                rest.extend(args[i:])
-            break
-        if a in takes_value:
-            rest.extend(args[i : i + 2])
-            i += 2
-            continue
-        if query is None and a.startswith("-") and len(a) > 1 and not a.startswith("--") and a[:2] not in short:
-            query = a
-        else:
-            rest.append(a)
-        i += 1
-    return rest if query is None else [*rest, "--", query]
+    from ttdn_search.argv import query_last
+
+    options = [p for p in cmd.params if isinstance(p, click.Option)]
+    names = {n for p in options for n in p.opts + p.secondary_opts}
+    return query_last(args, names, {n for p in options if not p.is_flag and not p.count for n in p.opts})
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -136,7 +117,8 @@ def main():
 @index_option
 @click.option("--rebuild", is_flag=True, help="Xây lại từ đầu (chỉ mục cũ giữ nguyên đến khi xong) / start fresh.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình (mặc định: số lõi) / worker processes.")
-@click.option("-q", "--quiet", is_flag=True, help="Không in tiến độ / no progress output.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Không hiện thanh tiến độ (vẫn in dòng bỏ qua và tóm tắt) / no progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="In báo cáo JSON / JSON report.")
 @handle_errors
 def index(paths, index_dir, rebuild, jobs, quiet, as_json):
@@ -155,9 +137,8 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
         bar = click.progressbar(length=0, label="Đang lập chỉ mục", file=sys.stderr, show_pos=True)
         bar.__enter__()
 
-    def on_skip(sk):
-        if not quiet:
-            click.echo(f"Bỏ qua: {sk}", err=True)
+    def on_skip(sk):  # shown even with --quiet: quiet hides the progress bar only
+        click.echo(f"Bỏ qua: {sk}", err=True)
 
     def progress(n):
         if bar is not None:
@@ -171,7 +152,7 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
             bar.__exit__(None, None, None)
     if as_json:
         _echo_json(report.to_json())
-    elif not quiet:
+    else:
         click.echo(
             f"Xong: thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
             f"trùng lặp {report.duplicates}, bỏ qua {len(report.skipped)}; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
@@ -241,14 +222,18 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
     """
     from ttdn_search.search import Searcher
 
+    if queries_file is not None and query:
+        raise BadQuery("Đã cho tệp --queries thì không cho thêm truy vấn; bỏ một trong hai.")
     with Searcher(index_dir) as s:
         if queries_file is not None:
-            errors = 0
+            failed = []
             for line in s.run_batch(queries_file, filters, limit=limit, offset=offset, sort=sort):
-                errors += line.error is not None
+                if line.error is not None:
+                    failed.append(str(line.line))
                 _echo_json(line.to_json(), nl=True)
-            if errors:
-                click.echo(f"{errors} truy vấn lỗi.", err=True)
+            if failed:
+                shown_lines = ", ".join(failed[:20]) + (" …" if len(failed) > 20 else "")
+                _fail(f"{len(failed)} truy vấn lỗi (dòng {shown_lines}).", 1)
             return
         res = s.search(query, filters=filters, limit=limit, offset=offset, sort=sort)
         _print_result(res, nl=nl, as_json=as_json)
@@ -261,8 +246,9 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
 @click.argument("query")
 @index_option
 @filter_options
-@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=20, show_default=True,
+              help="Số bài in ra / articles shown.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Bỏ qua N bài đầu / paging offset.")
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @click.option("--nl", is_flag=True, help="JSON một dòng / one-line JSON.")
 @handle_errors
@@ -294,7 +280,7 @@ def directive(query, index_dir, filters, limit, offset, as_json, nl):
 
 @main.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @handle_errors
 def facets(index_dir, as_json):
     """Mọi giá trị lọc kèm số bài / every facet value with its count.
@@ -321,7 +307,7 @@ def facets(index_dir, as_json):
 @main.command()
 @click.argument("doc_id")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @handle_errors
 def show(doc_id, index_dir, as_json):
     """Trường lưu trữ và mọi nhãn của một bài / stored fields and tags of one article.
@@ -351,7 +337,7 @@ def show(doc_id, index_dir, as_json):
 
 @main.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @handle_errors
 def stats(index_dir, as_json):
     """Số bài, dung lượng, lần cập nhật cuối / index statistics.
@@ -410,8 +396,10 @@ def extract(paths, as_json):
 @filter_options
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Thư mục ghi trang / output directory.")
-@click.option("-n", "--limit", type=click.IntRange(1, 500), default=20, show_default=True)
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("-n", "--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Số kết quả mỗi trang / hits per page.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Sắp xếp: liên quan nhất hoặc mới nhất / order.")
 @click.option("--facet-pages", type=click.IntRange(0, 50), default=8, show_default=True,
               help="Số giá trị mỗi nhóm lọc được ghi thành trang / facet values per group written as pages.")
 @handle_errors

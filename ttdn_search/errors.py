@@ -27,6 +27,10 @@ class CompanionMissing(IndexDamaged):
     """A segment's companion file is missing or cannot be opened."""
 
 
+class NothingToIndex(TtdnError):
+    """An index run found no article at all in its paths."""
+
+
 class BadQuery(TtdnError):
     """A query or filter value that cannot be understood."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ttdn_search.engine.vocab import VOCAB_FILE
-from ttdn_search.errors import TtdnError
+from ttdn_search.errors import NothingToIndex, TtdnError
 from ttdn_search.folder import (
     HELD_LOCKS, default_index_dir, has_index, named, open_store, read_meta, recover_swap, run_lock, swap, write_meta,
 )
@@ -178,6 +178,7 @@ def build_index(
     Raises IndexLocked when another run holds the index for longer than lock_wait seconds.
     """
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    paths = list(paths)
     batch_size = batch_size or batch_size_from_env()
     with run_lock(index_dir, lock_wait):
         recover_swap(index_dir)
@@ -185,7 +186,12 @@ def build_index(
             folder = named(index_dir)
             target = folder.with_name(f"{folder.name}.building-{os.getpid()}")
             shutil.rmtree(target, ignore_errors=True)
-            report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
+            try:
+                report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
+            except NothingToIndex as exc:
+                if has_index(folder):  # the index being rebuilt stays as it was
+                    raise NothingToIndex(str(exc).replace(NOTHING_CREATED, f"chỉ mục '{index_dir}' giữ nguyên")) from None
+                raise
             try:
                 swap(target, folder)
             except OSError as exc:  # e.g. the folder is busy as a mount point
@@ -202,11 +208,12 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
 
     start = time.perf_counter()
     report = IndexReport()
-    store = _create(index_dir) if fresh or not has_index(index_dir) else open_store(index_dir)
-    existing, known_raw = store.existing_hashes()
+    # A new index is created with its first article: a run that finds none creates nothing.
+    store = None if fresh or not has_index(index_dir) else open_store(index_dir)
+    existing, known_raw = store.existing_hashes() if store else ({}, {})
     jobs = jobs or os.cpu_count() or 1
-    segments_before = {sid for sid, _ in store.segment_sizes()}
-    start_generation = store.generation()
+    segments_before = {sid for sid, _ in store.segment_sizes()} if store else set()
+    start_generation = store.generation() if store else None
 
     def skip(item) -> None:
         report.skipped.append(item)
@@ -221,6 +228,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                 skip(doc)
                 continue
             if writer is None:
+                store = store or _create(index_dir)
                 writer = store.writer()
             update = doc["id"] in existing
             writer.add_prepared(doc, update)
@@ -238,6 +246,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         if writer is not None:
             writer.commit()
             writer = None
+        if store is None or not (report.added or report.updated or report.unchanged or report.duplicates):
+            raise NothingToIndex(_nothing_found(paths, report, index_dir, store is None))
         small = _merge_small(store.segment_sizes())
         if small:
             writer = store.writer()
@@ -266,6 +276,16 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                vocab_generation=generation)
     report.seconds = time.perf_counter() - start
     return report
+
+
+NOTHING_CREATED = "chưa tạo chỉ mục nào"
+
+
+def _nothing_found(paths, report: IndexReport, index_dir: Path, created: bool) -> str:
+    where = ", ".join(f"'{p}'" for p in list(paths)[:3]) or "(không có đường dẫn)"
+    skipped = f" ({len(report.skipped)} mục bị bỏ qua, xem các dòng «Bỏ qua» ở trên)" if report.skipped else ""
+    state = NOTHING_CREATED if created else f"chỉ mục '{index_dir}' giữ nguyên"
+    return f"Không tìm thấy bài nào để lập chỉ mục trong {where}{skipped}; {state}."
 
 
 def _to_index(paths, known_raw, existing, report: IndexReport, skip, progress) -> Iterator[Article]:

@@ -119,6 +119,7 @@ class BatchLine:
     qid: str
     result: SearchResult | None = None
     error: str | None = None
+    line: int = 0  # its line number in the batch
 
     def to_json(self) -> dict:
         if self.result is None:

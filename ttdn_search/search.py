@@ -276,8 +276,11 @@ class Searcher:
             # The next level that can find more: FOLDED only drops typed diacritics, LOOSE words too.
             level = FOLDED if level == EXACT and ev.by_accents else LOOSE
         if not matched and isinstance(node, P.Text) and ev.runs:
-            return ev, most_words(self._view, ev.runs, allowed), "partial"
-        return ev, matched, level
+            most = most_words(self._view, ev.runs, allowed)
+            if most:
+                return ev, most, "partial"
+        # Nothing at all: no level answered, so the query stands as typed.
+        return ev, matched, level if matched else EXACT
 
     def _ranked(self, matched: int, runs, want: int, sort: str) -> tuple[list[int], list[float]]:
         """The first `want` documents of `matched` to show, and their scores."""
@@ -325,9 +328,9 @@ class Searcher:
                                       limit=int(rec.get("limit", limit)), offset=offset, sort=rec.get("sort", sort))
                 else:
                     res = self.search(line, filters=filters, limit=limit, offset=offset, sort=sort)
-                yield BatchLine(qid, res)
+                yield BatchLine(qid, res, line=lineno)
             except TtdnError as exc:
-                yield BatchLine(qid, error=str(exc))
+                yield BatchLine(qid, error=str(exc), line=lineno)
 
     # -- pieces ----------------------------------------------------------------------------------
 

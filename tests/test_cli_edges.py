@@ -1,0 +1,80 @@
+"""The everyday edges of the commands (issue #17): quiet runs, nothing to index, unwritable paths, batch
+errors, help texts. Each test fails without its fix."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ttdn_search.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def test_quiet_hides_progress_only_never_the_skips_and_the_summary(tmp_path):
+    bad = tmp_path / "in"
+    bad.mkdir()
+    (bad / "hong.html").write_bytes(b"\x00\xff\x00 binary")
+    (bad / "bai.txt").write_text("Tin về thông tin đối ngoại\n\nNội dung một bài viết ngắn về hợp tác.", "utf-8")
+    r = run("index", bad, "--index", tmp_path / "ix", "-q")
+    assert r.exit_code == 1
+    assert "Bỏ qua:" in r.stderr and "hong.html" in r.stderr
+    assert r.stdout.startswith("Xong: thêm 1,")
+
+
+@pytest.mark.parametrize("make", [lambda p: p / "does-not-exist", lambda p: (p / "rong").mkdir() or p / "rong"])
+def test_nothing_to_index_creates_nothing_and_exits_1(tmp_path, make):
+    src = make(tmp_path)
+    r = run("index", src, "--index", tmp_path / "ix")
+    assert r.exit_code == 1 and "Không tìm thấy bài nào" in r.stderr and "chưa tạo chỉ mục" in r.stderr
+    assert not (tmp_path / "ix").exists()
+    assert "Traceback" not in r.output
+
+
+def test_rebuild_from_nothing_keeps_the_index(tmp_path):
+    assert run("index", SAMPLES, "--index", tmp_path / "ix", "-q").exit_code == 0
+    (tmp_path / "rong").mkdir()
+    r = run("index", tmp_path / "rong", "--index", tmp_path / "ix", "--rebuild")
+    assert r.exit_code == 1 and "giữ nguyên" in r.stderr
+    out = json.loads(run("stats", "--index", tmp_path / "ix", "--json").stdout)
+    assert out["articles"] == 14
+
+
+def test_unwritable_and_impossible_paths_are_one_line_errors(tmp_path, samples_index):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for args in (["html", "x", "--index", samples_index, "-o", afile / "sub"],
+                 ["index", SAMPLES, "--index", afile / "ix"],
+                 ["html", "x", "--index", samples_index, "-o", "/proc/ttdn-forbidden"]):
+        r = run(*args)
+        assert r.exit_code == 1, (args, r.output)
+        assert r.stderr.startswith("Lỗi: ") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert "Traceback" not in r.output
+
+
+def test_batch_exits_1_and_names_the_lines_that_failed(samples_index):
+    lines = "thông tin đối ngoại\n{hỏng\n" + json.dumps({"query": "x", "year": "20x0"}) + "\n"
+    r = run("search", "--queries", "-", "--index", samples_index, input=lines)
+    assert r.exit_code == 1
+    assert len([ln for ln in r.stdout.splitlines() if ln.startswith("{")]) == 3
+    assert "2 truy vấn lỗi (dòng 2, 3)" in r.stderr
+
+
+def test_batch_refuses_a_query_argument_too(samples_index):
+    r = run("search", "thông tin", "--queries", "-", "--index", samples_index, input="biên giới\n")
+    assert r.exit_code == 2 and "--queries" in r.stderr
+
+
+@pytest.mark.parametrize("command, option", [("directive", "--offset"), ("directive", "--limit"),
+                                             ("html", "--limit"), ("html", "--sort"), ("facets", "--json"),
+                                             ("stats", "--json"), ("show", "--json")])
+def test_every_option_has_help(command, option):
+    out = run(command, "--help").stdout
+    options = out.split("Options:", 1)[1]
+    line = next(ln for ln in options.splitlines() if ln.strip().startswith(("-", "--")) and option in ln)
+    assert len(line.split(option, 1)[1].strip()) > 3, line
