@@ -59,6 +59,7 @@ def test_facets_stats_and_show_print_labels_and_values(samples_index):
     assert code == 0
     assert lines[0] == "Hưng Yên triển khai nhiệm vụ thông tin đối ngoại năm 2020"
     assert "id: mau-05" in lines and "province: Hưng Yên" in lines and 'directives: ["59-KH/BCĐTTĐN"]' in lines
+    assert sum(line.startswith("date: ") for line in lines) == 1  # printed once, not again from the tags
 
 
 def test_index_prints_its_summary(tmp_path):

@@ -325,11 +325,12 @@ def show(doc_id, index_dir, as_json):
         _echo_json(doc)
         return
     click.echo(click.style(doc.get("title") or "", bold=True))
-    for key in ("id", "date", "source", "url", "path"):
+    shown_keys = ("id", "date", "source", "url", "path")
+    for key in shown_keys:
         if doc.get(key):
             click.echo(f"{key}: {doc[key]}")
     for key, value in (doc.get("tags") or {}).items():
-        if value:
+        if value and not (key in shown_keys and value == doc.get(key)):  # the tags' date is the article's
             click.echo(f"{key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
     click.echo("")
     click.echo(doc.get("text") or "")
