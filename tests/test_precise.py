@@ -27,6 +27,8 @@ ARTICLES = [
     ("ten", "Ông Nguyễn Phú Trọng thăm tỉnh", "Tổng Bí thư Nguyễn Phú Trọng làm việc với lãnh đạo tỉnh."),
     ("ten-2", "Tổng Bí thư Nguyễn Phú Trọng tiếp khách", "Nguyễn Phú Trọng tiếp đoàn khách quốc tế."),
     ("ten-roi", "Nguyễn Văn Phú và Trọng", "Ông Nguyễn Văn Phú gặp anh Trọng ở chợ."),
+    # "thống tín" together, "thông" and "tin" apart: not "thông tin" as typed.
+    ("lech", "Tin vui", "Thông báo mới: thống tín của hội đã rõ."),
 ]
 
 
@@ -53,6 +55,7 @@ def ids(res):
 @pytest.mark.parametrize("query, expected", [
     # A syllable typed with diacritics matches that syllable; words stand together.
     ("thông tin đối ngoại", {"dung", "dung-than"}),
+    ("thông tin", {"dung", "dung-than"}),
     # Typed without diacritics: any accented form, words still together ("thống kê ... ngoài" is out).
     ("thong tin doi ngoai", {"dung", "dung-than"}),
     # Mixed: the accented syllables as typed, the others folded.
@@ -195,6 +198,9 @@ def test_telex_tokens_decode_to_one_syllable_or_none(token, syllable):
 
 
 def test_telex_query_is_decoded_against_the_index(rules):
+    # Decoded, it is held by one article only: still better than nothing as typed.
+    one = rules.search("tuaanf tra bieen giowis")
+    assert one.interpreted == "tuần tra biên giới" and ids(one) == ["bien-gioi"]
     res = rules.search("thoong tin ddoois ngoaij")
     assert res.interpreted == "thông tin đối ngoại" and res.interpreted_why == "telex"
     assert set(ids(res)) == {"dung", "dung-than"} and res.match == "exact"

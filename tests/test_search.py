@@ -105,7 +105,9 @@ def test_spelling_suggestion_when_nothing_found(searcher):
     # One slip (two letters swapped): the corrected reading answers, and says so.
     res = searcher.search("thông tin đối ngaoi")
     assert res.interpreted == "thông tin đối ngoai" and res.interpreted_why == "spelling" and res.total >= 1
-    assert res.query == "thông tin đối ngaoi" and res.match == "exact"
+    # "đối ngoai" is a word typed with diacritics, so its toneless "ngoai" is read as typed: only the
+    # folded level holds it ("đối ngoại").
+    assert res.query == "thông tin đối ngaoi" and res.match == "folded"
 
 
 def test_spelling_correction_tries_two_edits_only_on_syllable_lengths(searcher, monkeypatch):

@@ -35,9 +35,9 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_RE = re.compile(f"[{_TONES}]")
 # Vowels that carry a quality mark (circumflex, breve, horn) take the tone when present.
 _MARKED = set("âăêôơư")
-_VOWELS = set("aăâeêioôơuưy")
+VOWELS = set("aăâeêioôơuưy")
 # A Vietnamese syllable: onset, vowel nucleus, coda. The onset takes "qu" and "gi" whole.
-_SYLLABLE = re.compile(
+SYLLABLE = re.compile(
     r"^(?P<onset>ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
     r"(?P<nucleus>[aăâeêioôơuưy]{1,3})"
     r"(?P<coda>ch|ng|nh|[cmnpt])?$"
@@ -62,7 +62,7 @@ def _place_tone(word: str) -> str:
         return word
     bare = unicodedata.normalize("NFC", _TONE_RE.sub("", decomposed))
     lower = bare.lower()
-    m = _SYLLABLE.match(lower)
+    m = SYLLABLE.match(lower)
     if not m:
         return word
     onset, nucleus, coda = m.group("onset") or "", m.group("nucleus"), m.group("coda") or ""

@@ -46,6 +46,8 @@ def _better(alt: tuple[str, int], res: tuple[str, int]) -> bool:
     """True when another reading's (level, matches) is stricter, or as strict with clearly more."""
     if not alt[1]:
         return False
+    if not res[1]:  # anything found beats nothing
+        return True
     a, b = _LEVEL_RANK[alt[0]], _LEVEL_RANK[res[0]]
     return a < b or (a == b and alt[1] >= 3 * max(res[1], 1) and alt[1] - res[1] >= FEW)
 
@@ -68,7 +70,6 @@ class Searcher:
                     raise
                 time.sleep(0.05)
         self._suggester = None
-        self._probed: dict[int, tuple] = {}  # matches found while choosing a reading, by query
 
     def close(self) -> None:
         self._view.close()
@@ -125,16 +126,16 @@ class Searcher:
         aq = P.analyse(query)
         chosen, why = aq, None
         readings = self._readings(aq)
-        self._probed = {}
+        probed: dict[int, tuple] = {}  # matches found while choosing a reading, by query
         if readings or (isinstance(aq.node, P.Text) and len(aq.node.run.keys) >= MIN_DROP):
             # Telex typed with the keyboard off, or a slip of one letter: another reading of the query
             # answers instead when it finds what was meant more strictly, or clearly more of it (only
             # the matching is compared; the answer is made once).
-            best = self._probe(aq, filters)
+            best = self._probe(aq, filters, probed)
             if best[0] != EXACT or best[1] < FEW:
                 for reason, reading in readings:
                     alt = P.analyse(reading)
-                    found = self._probe(alt, filters)
+                    found = self._probe(alt, filters, probed)
                     if _better(found, best):
                         chosen, why, best = alt, reason, found
                 if _LEVEL_RANK[best[0]] >= _LEVEL_RANK[LOOSE]:
@@ -143,11 +144,11 @@ class Searcher:
                     # breaks it finds it.
                     for reading in self._drop_one(chosen):
                         alt = P.analyse(reading)
-                        found = self._probe(alt, filters)
+                        found = self._probe(alt, filters, probed)
                         if _LEVEL_RANK[found[0]] < _LEVEL_RANK[LOOSE] and _better(found, best):
                             chosen, why, best = alt, "dropped", found
-        res = self._answer(chosen, filters, limit, offset, sort, facets, facet_limit, directive_lookup)
-        self._probed = {}
+        res = self._answer(chosen, filters, limit, offset, sort, facets, facet_limit, directive_lookup,
+                           probed.get(id(chosen)))
         if why is not None:
             res.query, res.interpreted, res.interpreted_why, res.suggestion = query, chosen.query, why, None
         res.took_ms = (time.perf_counter() - t0) * 1000
@@ -158,14 +159,16 @@ class Searcher:
         fb = filter_bitmap(filters, self._view, self.known_directives() if filters.directive else ())
         return self._view.live if fb is None else self._view.live & fb
 
-    def _probe(self, aq: P.AnalysedQuery, filters: Filters | None) -> tuple[str, int]:
-        """(level, number of matches) of a query, matching only; kept for `_answer` of the same query."""
-        found = self._probed[id(aq)] = self._match(aq.node, self._allowed((filters or Filters()).merged(aq.filters)))
+    def _probe(self, aq: P.AnalysedQuery, filters: Filters | None, probed: dict) -> tuple[str, int]:
+        """(level, number of matches) of a query, matching only; its matches kept in `probed` for
+        `_answer` of the same query."""
+        found = probed[id(aq)] = self._match(aq.node, self._allowed((filters or Filters()).merged(aq.filters)))
         _, matched, level = found
         return level, matched.bit_count() if matched is not None else 0
 
     def _answer(self, aq: P.AnalysedQuery, filters, limit, offset, sort, facets, facet_limit,
-                directive_lookup) -> SearchResult:
+                directive_lookup, probed: tuple | None = None) -> SearchResult:
+        """The result of one analysed query; `probed`: its matches, when `_probe` found them already."""
         query = aq.query
         filters = (filters or Filters()).merged(aq.filters)
         directives = []
@@ -181,8 +184,7 @@ class Searcher:
                 if sort == "relevance":
                     sort = "date"
         allowed = self._allowed(filters)
-        probed = self._probed.get(id(aq)) if node is aq.node else None
-        ev, matched, match = probed or self._match(node, allowed)
+        ev, matched, match = probed if probed is not None and node is aq.node else self._match(node, allowed)
         if matched is None:
             # No words: list what the filters select (or everything), newest first.
             matched = allowed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ttdn_search.engine.format import WORDS_AS_SYLLABLES, folded_key
 from ttdn_search.engine.vocab import build_vocab, longest_compounds, read_vocab
 from ttdn_search.normalize import fold, has_diacritics
 
@@ -22,7 +23,6 @@ def edits(word: str) -> set[str]:
     return out
 
 
-_AS_SYLLABLES = bytes.maketrans(b"_\n", b"  ")
 # Every letter a folded letter stands for: what an accent-free syllable may be written as.
 _VARIANTS = {
     "a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
@@ -69,8 +69,6 @@ class Suggester:
 
     def _held(self, folded: str) -> bool:
         """True when some article holds the folded syllable (the vocabulary keeps only those of two)."""
-        from ttdn_search.engine.format import folded_key
-
         return self.view is not None and bool(self.view.df(folded_key(folded)))
 
     def restore_accents(self, folded_keys: list[str]) -> list[str]:
@@ -127,7 +125,7 @@ class Suggester:
         pattern = _accent_free_pattern(folded)
         seen: dict[str, int] = {}
         for d in docs:
-            text = self.view.views(d)[2].translate(_AS_SYLLABLES).decode("utf-8")
+            text = self.view.views(d)[2].translate(WORDS_AS_SYLLABLES).decode("utf-8")
             for m in pattern.finditer(text):
                 seen[m.group(1)] = seen.get(m.group(1), 0) + 1
         return max(seen, key=lambda s: (seen[s], s)) if seen else None

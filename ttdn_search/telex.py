@@ -8,19 +8,12 @@ syllable or not at all; whether that syllable is worth searching is the index's 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-from ttdn_search.normalize import normalize
+from ttdn_search.normalize import SYLLABLE, VOWELS, normalize
 
 TONE_LETTERS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
 _MARKS = (("dd", "đ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"))
-_SYLLABLE = re.compile(
-    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
-    r"(?P<nucleus>[aăâeêioôơuưy]{1,3})"
-    r"(?:ch|ng|nh|[cmnpt])?$"
-)
-_VOWELS = set("aăâeêioôơuưy")
 
 
 def decode_syllable(token: str) -> str | None:
@@ -37,11 +30,11 @@ def decode_syllable(token: str) -> str | None:
         out = out.replace(pair, mark)
     if out == t and not tone:
         return None
-    if not _SYLLABLE.match(out):
+    if not SYLLABLE.match(out):
         return None
     if tone:
-        i = next(i for i, c in enumerate(out) if c in _VOWELS)
-        if out.startswith(("gi", "qu")) and len(out) > 2 and out[2] in _VOWELS:
+        i = next(i for i, c in enumerate(out) if c in VOWELS)
+        if out.startswith(("gi", "qu")) and len(out) > 2 and out[2] in VOWELS:
             i = 2  # the onset's vowel letter takes no tone ("giữ", "quốc")
         out = unicodedata.normalize("NFC", out[: i + 1] + tone + out[i + 1 :])
     return normalize(out)  # the tone mark where the classic rule puts it

@@ -4,9 +4,10 @@ Unquoted words are matched at one of three levels, strictest first (`Searcher.se
 level finds nothing):
 
 - EXACT: a syllable typed with diacritics matches that syllable (case and tone-mark placement aside,
-  through its exact key); one typed without them matches any accented form (its folded key); and the
-  syllables of each multi-syllable word of the query (cut by the index's own vocabulary) stand together
-  in the title or the body.
+  through its exact key); one typed without them matches any accented form (its folded key), unless it
+  belongs to a word typed with diacritics ("tin" of "thông tin"); and the syllables of each
+  multi-syllable word of the query (cut by the index's own vocabulary) stand together in the title or
+  the body.
 - FOLDED: the same words together, diacritics ignored.
 - LOOSE: every syllable anywhere in the title or body, diacritics ignored.
 
@@ -137,18 +138,23 @@ class Evaluator:
             return out
         for i, n in self.word_spans(run):
             self.by_words = True
-            out = self._verify_word(out, run.folded[i : i + n])
+            # A word typed with diacritics is typed as meant, its toneless syllables too ("thông tin" is
+            # not "thống tín"); a word typed without any matches every accented form.
+            out = self._verify_word(out, run.keys[i : i + n], run.folded[i : i + n], any(typed[i : i + n]))
             if not out:
                 break
         return out
 
-    def _verify_word(self, bm: int, folded: list[str]) -> int:
-        """The documents of bm holding the word's syllables together, folded, searched in place. The
-        syllables' exact keys were required already, so a word typed with diacritics is found with them
-        (but for an article that also writes the same syllables apart with another accent: rare, and
-        ranked below the exact holders)."""
+    def _verify_word(self, bm: int, keys: list[str], folded: list[str], exact: bool) -> int:
+        """The documents of bm holding the word's syllables together: folded, searched in place; then,
+        for a word typed with diacritics (`exact`), as typed (only the folded holders' word views are
+        read, not every candidate's)."""
         view = self.view
-        return from_ids(view.verified(view.phrase_candidates(folded, bm), F.phrase_pattern(folded)), view.ndocs)
+        holders = view.verified(view.phrase_candidates(folded, bm), F.phrase_pattern(folded))
+        if exact:
+            pattern = F.padded(" ".join(keys))
+            holders = [d for d in holders if pattern in view.views(d)[2].translate(F.WORDS_AS_SYLLABLES)]
+        return from_ids(holders, view.ndocs)
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
         view = self.view
