@@ -25,7 +25,12 @@ def test_json_contract(samples_index):
     for h in out["hits"]:
         assert {"id", "title", "date", "province", "provinces", "years", "directives", "score", "snippet"} <= set(h)
     assert {"province", "province_new", "year", "directive", "kind"} <= set(out["facets"])
-    assert all({"value", "count"} == set(c) for c in out["facets"]["province"])
+    assert {"mentioned_year"} <= set(out["facets"])
+    # Every facet value carries the filter text that selects exactly it.
+    assert all({"value", "count", "filter"} == set(c) for c in out["facets"]["province"])
+    for c in out["facets"]["province"][:3]:
+        again = json.loads(run("search", "thông tin đối ngoại " + c["filter"], "--index", samples_index, "--json").stdout)
+        assert again["total"] == c["count"], c
 
 
 def test_empty_result_is_not_an_error(samples_index):
@@ -103,7 +108,7 @@ def test_show_stats_facets(samples_index):
     st = json.loads(run("stats", "--index", samples_index, "--json").stdout)
     assert st["articles"] == 14 and st["size_bytes"] > 0 and st["facets"]["province"] >= 10
     fa = json.loads(run("facets", "--index", samples_index, "--json").stdout)
-    assert {"value": "Nghệ An", "count": 1} in fa["province"]
+    assert {"value": "Nghệ An", "count": 1, "filter": 'province:"Nghệ An"'} in fa["province"]
 
 
 def test_html_writes_a_page(samples_index, tmp_path):

@@ -78,3 +78,21 @@ def test_every_option_has_help(command, option):
     options = out.split("Options:", 1)[1]
     line = next(ln for ln in options.splitlines() if ln.strip().startswith(("-", "--")) and option in ln)
     assert len(line.split(option, 1)[1].strip()) > 3, line
+
+
+def test_record_dates_vietnamese_form_read_and_impossible_ones_reported_not_dropped(tmp_path):
+    src = tmp_path / "ngay.jsonl"
+    body = "Ban Chỉ đạo công tác thông tin đối ngoại tỉnh tổ chức hội nghị tổng kết năm {}."
+    recs = [
+        {"id": "vn", "title": "Hội nghị một", "date": "31/12/2024", "text": body.format(2024)},
+        {"id": "bad", "title": "Hội nghị hai", "date": "2024-02-30", "text": body.format(2023)},
+    ]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", "utf-8")
+    r = run("index", src, "--index", tmp_path / "ix", "-q")
+    assert r.exit_code == 0, r.output  # a record kept without its date is not a failure
+    assert f"Lưu ý: {src}:2: ngày '2024-02-30' không có thật" in r.stderr
+    assert r.stdout.startswith("Xong: thêm 2,")
+    out = json.loads(run("search", "", "--index", tmp_path / "ix", "--json", "--sort", "date").stdout)
+    dates = {h["id"]: (h["date"], h["date_source"]) for h in out["hits"]}
+    assert dates == {"vn": ("2024-12-31", "record"), "bad": (None, None)}
+    assert json.loads(run("search", "", "--index", tmp_path / "ix", "--json", "--from", "2024-12-31").stdout)["total"] == 1

@@ -24,7 +24,8 @@ def test_search_prints_count_hits_ids_snippets_and_facets(samples_index):
     assert re.fullmatch(r"   mau-\d\d", lines[2]) and re.fullmatch(r"   mau-\d\d", lines[5])
     assert "thông tin đối ngoại" in lines[3]  # the snippet, highlight marks undone
     assert "<mark>" not in "\n".join(lines)
-    assert lines[-1].startswith("— Tỉnh: ") and "| Năm: " in lines[-1] and "| Văn bản: " in lines[-1]
+    # Each group names the option its values are typed back with.
+    assert lines[-1].startswith("— Tỉnh (-p): ") and "| Năm (-y): " in lines[-1] and "| Văn bản (-d): " in lines[-1]
     assert len(lines) == 8
 
 
@@ -52,7 +53,7 @@ def test_directive_prints_the_document_counts_and_articles(samples_index):
 
 def test_facets_stats_and_show_print_labels_and_values(samples_index):
     code, lines, _ = run("facets", "--index", samples_index)
-    assert code == 0 and lines[0] == "Tỉnh/thành (14)" and "  Nghệ An: 1" in lines
+    assert code == 0 and lines[0] == "Tỉnh/thành (14)" and '  Nghệ An: 1  [province:"Nghệ An"]' in lines
     code, lines, _ = run("stats", "--index", samples_index)
     assert code == 0 and "Số bài: 14" in lines and lines[0] == f"Chỉ mục: {samples_index}"
     code, lines, _ = run("show", "mau-05", "--index", samples_index)

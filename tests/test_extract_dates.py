@@ -4,7 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from ttdn_search.extract.dates import byline_date, event_dates, publication_date, record_date, years
+from ttdn_search.extract.dates import (
+    byline_date, event_date, parse_record_date, publication_date, record_date, years,
+)
 from ttdn_search.normalize import normalize
 
 
@@ -99,14 +101,6 @@ def test_years_from_normative_id_via_tag():
     assert tag(a).years == [2015]
 
 
-def test_event_dates():
-    assert event_dates("Sáng 24/11, hội nghị khai mạc", "2023-11-25") == ["2023-11-24"]
-    # a January article about a December event: the year before
-    assert event_dates("Tối 28/12, lễ tổng kết", "2024-01-05") == ["2023-12-28"]
-    assert event_dates("ngày 15/6/2023", None) == ["2023-06-15"]
-    assert event_dates("Sáng 24/11", None) == []
-
-
 @pytest.mark.parametrize(
     "text,expected",
     [
@@ -119,3 +113,59 @@ def test_event_dates():
 )
 def test_years_more(text, expected):
     assert years(normalize(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "value,iso",
+    [
+        ("2025-11-08T13:15:46+07:00", "2025-11-08"),
+        ("2021/04/30", "2021-04-30"),
+        ("31/12/2024", "2024-12-31"),  # the usual Vietnamese form
+        ("31-12-2024 10:05", "2024-12-31"),
+        ("5.1.2024", "2024-01-05"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_record_dates_in_every_usual_form(value, iso):
+    assert parse_record_date(value) == (iso, None)
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "31/13/2024", "hôm qua", "12/2024", 20240101, [2024]])
+def test_unusable_record_dates_say_why(value):
+    iso, problem = parse_record_date(value)
+    assert iso is None and problem
+
+
+@pytest.mark.parametrize(
+    "body,anchor,iso",
+    [
+        ("Sáng ngày 21/01/2019, Ban Chỉ đạo tổ chức hội nghị", None, "2019-01-21"),
+        ("Ngày 26/12/2019, tại Hội trường Tỉnh ủy, hội nghị triển khai", None, "2019-12-26"),
+        ("(TTXVN) - Sáng nay (5/3), hội nghị khai mạc", "2024-03-05", "2024-03-05"),
+        # A January article about a December event: the year before.
+        ("Tối 28/12, lễ tổng kết diễn ra", "2024-01-05", "2023-12-28"),
+        # No year anywhere: never guessed.
+        ("Chiều 15/01, hội nghị", None, None),
+        # The review of one year and the plan for the next are held at the turn of the year.
+        ("Chiều 15/01, Ban Chỉ đạo tổng kết năm 2024, triển khai nhiệm vụ năm 2025", None, "2025-01-15"),
+        ("Ngày 24-12, Ban Chỉ đạo tổng kết năm 2020 và triển khai nhiệm vụ năm 2021", None, "2020-12-24"),
+        ("Sáng 15/1, hội nghị tổng kết năm 2018 diễn ra", None, "2019-01-15"),
+        # Only a year stated for the date: not an edition's year, nor a birth year, nor history.
+        ("Ngày 2/3, báo chí Nga nhắc lại sự kiện từ năm 1969", None, None),
+        ("Tối 13/6, tuyển Việt Nam hòa Jordan ở vòng loại Asian Cup 2019", None, None),
+        ("Ngày 16/6, bệnh viện tiếp nhận em Hùng, SN 2004", None, None),
+        ("Chiều 12/7, hội nghị sơ kết 6 tháng đầu năm 2023", None, "2023-07-12"),
+        ("Sáng 4-7, Chính phủ họp phiên thường kỳ tháng 6-2017", None, "2017-07-04"),
+        # A time of day names the event's date anywhere in the lead; the record's date gives its year.
+        ("Việt Nam đánh bại Jordan 2-0 ở lượt ra quân, tối 6/1.", "2026-01-06", "2026-01-06"),
+        ("Bộ ảnh chụp trưa 28.10 ở TP.Huế được đăng lên mạng", "2025-10-28", "2025-10-28"),
+        # A document's date is not the event's, nor is a byline.
+        ("Triển khai Kế hoạch số 59-KH/BCĐTTĐN ngày 28/01/2019 về hoạt động", None, None),
+        ("08/01/2024, 05:10\nTiếp tục đổi mới công tác", None, None),
+        # Far into the text is not the lead.
+        ("Hội nghị diễn ra. " + "Nội dung dài. " * 40 + "Ngày 5/6/2020 có đoàn khách.", None, None),
+    ],
+)
+def test_event_date_from_the_lead(body, anchor, iso):
+    assert event_date(body, anchor) == iso

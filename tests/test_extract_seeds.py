@@ -15,12 +15,16 @@ EXPECTED = {
     "000": (
         "Tổng kết công tác thông tin đối ngoại năm 2020 và triển khai nhiệm vụ năm 2021",
         # The page never names its province (only "tỉnh", "Tỉnh ủy"): no honest signal, province stays null.
-        dict(date=None, province=None, provinces=[], years=[2020, 2021], directives=[]),
+        # "Ngày 24-12" has no year; the review of 2020 and the plan for 2021 are held at the turn of the
+        # year, so December is 2020.
+        dict(date=None, date_source="event", event_date="2020-12-24", province=None, provinces=[],
+             years=[2020, 2021], directives=[]),
     ),
     "001": (
         "Hội nghị tổng kết công tác thông tin đối ngoại năm 2018",
         # "hình ảnh Hà Nam", "tiềm năng của Hà Nam": the provincial BCĐ of Hà Nam; "Sáng ngày 21/01/2019" is an event.
-        dict(date=None, province="Hà Nam", provinces=["Hà Nam"], years=[2018, 2019], directives=[]),
+        dict(date=None, date_source="event", event_date="2019-01-21", province="Hà Nam", provinces=["Hà Nam"],
+             years=[2018, 2019], directives=[]),
     ),
     "002": (
         "Đổi mới, nâng cao chất lượng, hiệu quả công tác thông tin đối ngoại",
@@ -28,6 +32,8 @@ EXPECTED = {
         # consulate) is a place mention but not the subject; the "Nổi bật" block cites 88-CTr/TU, 72-KL/TW, 13-NQ/TW.
         dict(
             date="2024-01-08",
+            date_source="byline",
+            event_date=None,
             province="Bình Thuận",
             provinces=["Hồ Chí Minh", "Bình Thuận"],
             years=[2012, 2020, 2024, 2025],
@@ -39,6 +45,8 @@ EXPECTED = {
         # Byline "Đăng ngày: 27/12/2019"; the banner's anniversary line gives 1944, 1989 and 2024.
         dict(
             date="2019-12-27",
+            date_source="byline",
+            event_date="2019-12-26",
             province="Hưng Yên",
             provinces=["Hưng Yên"],
             years=[1944, 1989, 2011, 2013, 2019, 2020, 2024],
@@ -47,9 +55,12 @@ EXPECTED = {
     ),
     "004": (
         "Hội nghị tổng kết công tác Thông tin đối ngoại năm 2024, triển khai nhiệm vụ năm 2025",
-        # Banner "Tỉnh ủy Nghệ An"; "Chiều 15/01" has no year and there is no byline: date null.
+        # Banner "Tỉnh ủy Nghệ An"; no byline: date null. "Chiều 15/01" has no year of its own; the review
+        # of 2024 and the plan for 2025 put January in 2025.
         dict(
             date=None,
+            date_source="event",
+            event_date="2025-01-15",
             province="Nghệ An",
             provinces=["Nghệ An"],
             years=[2023, 2024, 2025, 2030, 2045],

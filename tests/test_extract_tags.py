@@ -17,7 +17,7 @@ def test_tag_json_shape():
         "của Bộ Chính trị và Chỉ thị 26.",
     )
     out = tag(a).to_json()
-    assert set(out) == {"date", "province", "provinces", "provinces_new", "years", "directives",
+    assert set(out) == {"date", "date_source", "event_date", "province", "provinces", "provinces_new", "years", "directives",
                         "directive_details", "short_refs", "kind"}
     assert out["directives"] == ["57-KL/TW"]
     assert out["directive_details"][0] == {"id": "57-KL/TW", "type": "Kết luận", "issuer": "Trung ương", "date": "2023-06-15"}

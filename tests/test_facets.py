@@ -34,8 +34,7 @@ def test_facet_counts_equal_filtered_totals(samples_index, case):
         assert res.facets, "every search carries facets"
         for name, counts in res.facets.items():
             for c in counts:
-                narrowed = Filters(list(filters.province), list(filters.year), list(filters.directive),
-                                   exact={name: [c.value]})
+                narrowed = filters.merged({"f_" + name: [c.value]})
                 sub = s.search(query, filters=narrowed, limit=0, facets=False)
                 assert sub.total == c.count, (query, name, c.value)
             # No article is counted under a value it does not have: every count is at most the total.

@@ -160,7 +160,7 @@ def test_total_is_the_number_of_matches_and_facets_count_the_filtered_set(genera
     assert res.total == len(res.hits) == len({h.id for h in res.hits}), query
     for name in ("province", "year", "kind"):
         for fc in res.facets[name][:4]:
-            f = Filters(exact={name: [fc.value]})
+            f = Filters.facet(name, fc.value)
             sub = generated.search(query, filters=f, limit=10_000, facets=False)
             assert sub.total == fc.count, (query, name, fc.value)
             assert {h.id for h in sub.hits} <= {h.id for h in res.hits}

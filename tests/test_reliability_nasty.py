@@ -108,7 +108,7 @@ def nasty(tmp_path_factory):
 
 def _where(line: str, folder: Path) -> str:
     """'records.jsonl:3' from 'Bỏ qua: /tmp/.../records.jsonl:3: reason'."""
-    rest = line.removeprefix("Bỏ qua: ").removeprefix(str(folder) + os.sep)
+    rest = line.removeprefix("Bỏ qua: ").removeprefix("Lưu ý: ").removeprefix(str(folder) + os.sep)
     name, _, tail = rest.partition(": ")
     return name
 
@@ -119,7 +119,11 @@ def test_each_bad_input_gets_one_line_with_its_path(nasty):
     assert "Traceback" not in run.stderr
     lines = [ln for ln in run.stderr.splitlines() if ln.strip()]
     skip_lines = [ln for ln in lines if ln.startswith("Bỏ qua: ")]
-    assert len(skip_lines) == len(lines), f"unexpected stderr lines: {[ln for ln in lines if ln not in skip_lines]}"
+    notices = [ln for ln in lines if ln.startswith("Lưu ý: ")]
+    assert len(skip_lines) + len(notices) == len(lines), f"unexpected stderr lines: {lines}"
+    # A record indexed with its unusable date left out says so, with its file and line.
+    assert {_where(ln, folder) for ln in notices} == {"records.jsonl:12"}, notices
+    assert "không phải chuỗi ngày tháng" in notices[0]
     got = {_where(ln, folder): ln for ln in skip_lines}
     assert len(got) == len(skip_lines), "one message per input"
     assert set(got) == set(SKIPPED), (sorted(set(got) - set(SKIPPED)), sorted(set(SKIPPED) - set(got)))

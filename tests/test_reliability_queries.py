@@ -42,9 +42,9 @@ odd = st.one_of(st.text(max_size=15), st.sampled_from([
 filters = st.builds(
     Filters,
     st.lists(odd, max_size=2), st.lists(odd, max_size=2), st.lists(odd, max_size=2), st.lists(odd, max_size=2),
-    st.one_of(st.none(), odd), st.one_of(st.none(), odd),
-    st.dictionaries(st.sampled_from(["province", "province_new", "year", "directive", "kind", "bogus"]),
-                    st.lists(odd, max_size=2), max_size=2),
+    st.one_of(st.none(), odd), st.one_of(st.none(), odd), st.lists(odd, max_size=2), st.lists(odd, max_size=2),
+    st.lists(st.tuples(st.sampled_from(["province", "unit", "year", "mentioned", "directive", "kind", "bogus"]), odd),
+             max_size=2),
 )
 
 

@@ -158,8 +158,11 @@ def test_facet_sidebar_has_the_four_groups_with_counts(samples_site):
     kinds = {li.a.text: int(li.find(class_="count").text)
              for li in aside.find("section", attrs={"data-facet": "kind"}).find_all("li")}
     assert kinds["Hội nghị tổng kết"] == 4
-    years = [li.find(["a", "span"]).text for li in aside.find("section", attrs={"data-facet": "year"}).find_all("li")]
-    assert years == sorted(years, reverse=True)
+    # Values by count, ties by value (the years too).
+    for name in ("year", "province"):
+        items = aside.find("section", attrs={"data-facet": name}).find_all("li")
+        pairs = [(-int(li.find(class_="count").text), li.find(["a", "span"]).text) for li in items]
+        assert pairs == sorted(pairs), name
 
 
 def test_facet_link_applies_the_value_and_the_filter_is_removable(samples_site):

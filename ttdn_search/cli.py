@@ -138,7 +138,9 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
         bar.__enter__()
 
     def on_skip(sk):  # shown even with --quiet: quiet hides the progress bar only
-        click.echo(f"Bỏ qua: {sk}", err=True)
+        from ttdn_search.ingest import Notice
+
+        click.echo(f"{'Lưu ý' if isinstance(sk, Notice) else 'Bỏ qua'}: {sk}", err=True)
 
     def progress(n):
         if bar is not None:
@@ -155,10 +157,17 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
     else:
         click.echo(
             f"Xong: thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
-            f"trùng lặp {report.duplicates}, bỏ qua {len(report.skipped)}; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
+            f"trùng lặp {report.duplicates}, bỏ qua {len(report.skipped)}"
+            + (f", lưu ý {len(report.notices)}" if report.notices else "")
+            + f"; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
         )
     if report.skipped:
         sys.exit(1)
+
+
+FACET_ORDER = click.option(
+    "--facet-order", type=click.Choice(["count", "time"]), default="count", show_default=True,
+    help="Giá trị lọc theo số bài, hoặc năm theo thời gian (mới nhất trước) / facet values by count or years by time.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,9 +205,10 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
 @click.option("--nl", is_flag=True, help="JSON Lines (một dòng) / newline-delimited JSON.")
 @click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8"),
               help="Tệp truy vấn, mỗi dòng một câu (văn bản hoặc JSON); '-' là stdin / batch file.")
+@FACET_ORDER
 @handle_errors
 def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
-           queries_file):
+           queries_file, facet_order):
     """Tìm kiếm bài viết / search articles.
 
     \b
@@ -216,6 +226,7 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
       Huế OR "Đà Nẵng"       một trong hai; AND và ( ) để nhóm
       NOT covid, -covid, -"Hà Nội"   loại bài chứa từ hoặc cụm đó / exclude
       province:"Nghệ An" year:2024 directive:57-KL/TW kind:"Hội nghị tổng kết"
+      unit:"Lâm Đồng" (đơn vị sau 1/7/2025)  mentioned:2030 (năm bài nhắc đến)
     Truy vấn bắt đầu bằng "-": ttdn search -- -covid (hoặc "-covid").
     Khi không bài nào chứa đúng như đã gõ, kết quả nới dần (bỏ dấu, từ đứng rời, phần lớn các từ)
     và dòng đầu nói rõ điều đó.
@@ -235,7 +246,7 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
                 shown_lines = ", ".join(failed[:20]) + (" …" if len(failed) > 20 else "")
                 _fail(f"{len(failed)} truy vấn lỗi (dòng {shown_lines}).", 1)
             return
-        res = s.search(query, filters=filters, limit=limit, offset=offset, sort=sort)
+        res = s.search(query, filters=filters, limit=limit, offset=offset, sort=sort, facet_order=facet_order)
         _print_result(res, nl=nl, as_json=as_json)
 
 
@@ -280,9 +291,10 @@ def directive(query, index_dir, filters, limit, offset, as_json, nl):
 
 @main.command()
 @index_option
+@FACET_ORDER
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @handle_errors
-def facets(index_dir, as_json):
+def facets(index_dir, facet_order, as_json):
     """Mọi giá trị lọc kèm số bài / every facet value with its count.
 
     \b
@@ -294,14 +306,14 @@ def facets(index_dir, as_json):
     from ttdn_search.search import Searcher
 
     with Searcher(index_dir) as s:
-        all_f = s.all_facets()
+        all_f = s.all_facets(facet_order)
     if as_json:
         _echo_json({k: [asdict(c) for c in v] for k, v in all_f.items()})
         return
     for name, counts in all_f.items():
         click.echo(click.style(f"{FACET_LABELS[name]} ({len(counts)})", bold=True))
         for c in counts:
-            click.echo(f"  {c.value}: {c.count}")
+            click.echo(f"  {c.value}: {c.count}  [{c.filter}]")
 
 
 @main.command()

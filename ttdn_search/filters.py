@@ -10,7 +10,6 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ttdn_search.errors import BadQuery, shown
-from ttdn_search.facets import FACET_NAMES
 
 
 @dataclass(frozen=True)
@@ -29,27 +28,35 @@ class FilterSpec:
 
 FILTERS = (
     FilterSpec("province", ("province", "tinh", "p"), ("-p", "--province"), "Tỉnh/thành",
-               "Tỉnh/thành (mọi cách viết, cũ hoặc mới) / province."),
-    FilterSpec("year", ("year", "nam", "y"), ("-y", "--year"), "Năm", "Năm: 2020 hoặc 2019-2021 / year or range."),
+               "Tỉnh/thành của bài, theo 63 đơn vị trước 1/7/2025 (mọi cách viết) / the article's province."),
+    FilterSpec("unit", ("unit", "donvi", "u", "province_new"), ("-u", "--unit"), "Đơn vị sau 1/7/2025",
+               "Đơn vị hành chính sau 1/7/2025 (gồm các tỉnh cũ hợp thành) / the unit after the 2025 merger."),
+    FilterSpec("year", ("year", "nam", "y"), ("-y", "--year"), "Năm",
+               "Năm của bài (ngày đăng, nếu không có thì ngày sự kiện): 2020 hoặc 2019-2021 / the article's year."),
+    FilterSpec("mentioned", ("mentioned", "nhac", "m", "mentioned_year"), ("-m", "--mentions"), "Năm được nhắc đến",
+               "Năm bài nhắc đến (nhiệm kỳ 2020-2025, đến năm 2030): 2030 hoặc 2020-2025 / a year the text refers to."),
     FilterSpec("directive", ("directive", "vanban", "d"), ("-d", "--directive"), "Văn bản",
                "Văn bản được dẫn: 57-KL/TW, 'ket luan 57' / cited directive."),
     FilterSpec("kind", ("kind", "loai"), ("--kind",), "Loại bài", "Loại bài, ví dụ 'Hội nghị tổng kết' / article kind."),
     FilterSpec("from", ("from", "tu"), ("--from",), "Từ ngày", "Từ ngày YYYY[-MM[-DD]] / from date.", single=True),
     FilterSpec("to", ("to", "den"), ("--to",), "Đến ngày", "Đến ngày YYYY[-MM[-DD]] / to date.", single=True),
-    # The new unit's exact facet value (as the facet lists it), written in a query only.
-    FilterSpec("province_new", ("unit", "province_new"), batch=False),
 )
 BY_NAME = {spec.name: spec for spec in FILTERS}
 # Field names a user may write in the query, in English or Vietnamese without accents.
 FIELD_ALIASES = {alias: spec.name for spec in FILTERS for alias in spec.aliases}
 BATCH_KEYS = tuple(spec.name for spec in FILTERS if spec.batch)
-# The filters a page's query string may carry by name (besides exact facet values, f_<facet>).
+# The filters a page's query string may carry by name.
 PAGE_FILTERS = {spec.name: spec.label for spec in FILTERS if spec.flags}
+# The filter that selects exactly one facet value, for each facet: a facet value typed back into its
+# filter (`-p "Thừa Thiên Huế"`, `unit:Huế`, `f_province=...` on a page) gives the facet's count.
+FACET_FILTER = {"province": "province", "province_new": "unit", "year": "year", "mentioned_year": "mentioned",
+                "directive": "directive", "kind": "kind"}
+LIST_FILTERS = tuple(FACET_FILTER.values())
 
 
 @dataclass
 class Filters:
-    """Filter values as the user gave them; repeated values of one facet are ORed, facets are ANDed."""
+    """Filter values as the user gave them; repeated values of one filter are ORed, filters are ANDed."""
 
     province: list[str] = field(default_factory=list)
     year: list[str] = field(default_factory=list)
@@ -57,33 +64,44 @@ class Filters:
     kind: list[str] = field(default_factory=list)
     date_from: str | None = None
     date_to: str | None = None
-    # Exact facet values, as facet links apply them: {"province": ["Nghệ An"], "province_new": [...]}.
-    exact: dict[str, list[str]] = field(default_factory=dict)
+    unit: list[str] = field(default_factory=list)
+    mentioned: list[str] = field(default_factory=list)
+    # Facet values applied one by one (a page's facet links, `f_<facet>=value`): (filter name, value),
+    # each ANDed with everything else, so a value's count beside it is what applying it gives.
+    narrow: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def facet(cls, facet: str, value: str) -> "Filters":
+        """The filter that selects exactly one value of a facet (see FACET_FILTER)."""
+        f = cls()
+        f.add("f_" + facet, value)
+        return f
 
     def add(self, name: str, value: str) -> None:
-        """One value of a filter of the table (or `f_<facet>`: an exact facet value)."""
-        if name == "from":
+        """One value of a filter of the table, or a facet value applied on its own (`f_<facet>`)."""
+        if name.startswith("f_") and name[2:] in FACET_FILTER:
+            self.narrow.append((FACET_FILTER[name[2:]], value))
+        elif name == "from":
             self.date_from = value
         elif name == "to":
             self.date_to = value
-        elif name == "province_new":
-            self.exact.setdefault("province_new", []).append(value)
-        elif name.startswith("f_") and name[2:] in FACET_NAMES:
-            self.exact.setdefault(name[2:], []).append(value)
-        else:
+        elif name in LIST_FILTERS:
             getattr(self, name).append(value)
+        else:
+            raise BadQuery(f"Không có bộ lọc {shown(name)}.")
 
     def merged(self, more: dict[str, list[str]]) -> "Filters":
-        f = Filters(list(self.province), list(self.year), list(self.directive), list(self.kind),
-                    self.date_from, self.date_to, {k: list(v) for k, v in self.exact.items()})
+        f = Filters(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(self).items()})
         for name, values in more.items():
             for v in values:
                 f.add(name, v)
         return f
 
     def pairs(self) -> list[tuple[str, str]]:
-        """(filter name, value) of every value given by name (not the exact facet values)."""
-        out = [(name, v) for name in ("province", "year", "directive", "kind") for v in getattr(self, name)]
+        """(filter name, value) of every value given."""
+        out = [(name, v) for name in LIST_FILTERS for v in getattr(self, name)]
+        facet_of = {f: facet for facet, f in FACET_FILTER.items()}
+        out += [("f_" + facet_of[name], v) for name, v in self.narrow]
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:
@@ -110,6 +128,12 @@ def from_batch(base: Filters, rec: dict) -> Filters:
     """A --queries line's filters added to the command line's."""
     return base.merged({k: ([v] if isinstance(v, str) else [str(x) for x in v])
                         for k, v in rec.items() if k in BATCH_KEYS and v})
+
+
+def facet_filter_text(facet: str, value: str) -> str:
+    """The query text that selects exactly one facet value: `province:"Thừa Thiên Huế"`, `year:2024`."""
+    name = FACET_FILTER[facet]
+    return f'{name}:"{value}"' if re.search(r'[\s()"]', value) or not value else f"{name}:{value}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,19 +171,24 @@ def parse_date(value: str, end: bool = False) -> str:
     return f"{y}-{int(mo):02d}-{int(d):02d}"
 
 
-def resolve_province(name: str) -> list[tuple[str, str]]:
-    """(facet, value) pairs a province filter matches: the unit itself, and its merged old units."""
-    from ttdn_search.extract.provinces import lookup, old_units
+def resolve_province(name: str) -> str:
+    """The province facet's value a province filter selects: the unit among the 63 (any spelling)."""
+    from ttdn_search.facets import unit_name
+    from ttdn_search.extract.provinces import lookup
+
+    if lookup(name) is None:
+        raise BadQuery(f"Không biết tỉnh/thành {shown(name)}. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
+    return unit_name(name)
+
+
+def resolve_unit(name: str) -> str:
+    """The unit after 1 July 2025 a unit filter selects: the named unit, or the one an old unit joined."""
+    from ttdn_search.extract.provinces import lookup
 
     prov = lookup(name)
     if prov is None:
-        raise BadQuery(f"Không biết tỉnh/thành {shown(name)}. Thử tên đầy đủ, ví dụ 'Nghệ An' hoặc 'TP.HCM'.")
-    canonical = prov if isinstance(prov, str) else prov.name
-    pairs = [("province", canonical)]
-    # A post-2025 unit also finds the articles of the old units merged into it.
-    if old_units(canonical):
-        pairs.append(("province_new", canonical))
-    return pairs
+        raise BadQuery(f"Không biết đơn vị {shown(name)}. Thử tên đầy đủ, ví dụ 'Lâm Đồng' hoặc 'TP.HCM'.")
+    return prov.new_unit
 
 
 def resolve_directives(value: str, known=()) -> list[str]:
@@ -184,29 +213,38 @@ def kind_values(value: str) -> list[str]:
     return found
 
 
+def facet_pairs(name: str, value: str, known_directives=()) -> list[tuple[str, str]]:
+    """The (facet, value) pairs one filter value selects (any of them); BadQuery for a value it cannot read."""
+    if name == "province":
+        return [("province", resolve_province(value))]
+    if name == "unit":
+        return [("province_new", resolve_unit(value))]
+    if name in ("year", "mentioned"):
+        facet = "year" if name == "year" else "mentioned_year"
+        return [(facet, y) for y in parse_years(value)]
+    if name == "directive":
+        return [("directive", d) for d in resolve_directives(value, known_directives)]
+    if name == "kind":
+        return [("kind", k) for k in kind_values(value)]
+    raise BadQuery(f"Không có bộ lọc {shown(name)}.")
+
+
 def filter_bitmap(f: Filters, view, known_directives=()) -> int | None:
     """The documents all filters allow (engine.segments.Segments bitmaps), None when there are no filters."""
     parts: list[int] = []
-
-    def any_of(pairs):
-        bm = 0
-        for name, value in pairs:
-            bm |= view.facet(name, value)
-        parts.append(bm)
-
-    if f.province:
-        any_of([pair for p in f.province for pair in resolve_province(p)])
-    if f.year:
-        any_of([("year", y) for v in f.year for y in parse_years(v)])
-    if f.directive:
-        any_of([("directive", d) for v in f.directive for d in resolve_directives(v, known_directives)])
-    if f.kind:
-        any_of([("kind", k) for v in f.kind for k in kind_values(v)])
-    for name, values in f.exact.items():
-        if name not in FACET_NAMES:
-            raise BadQuery(f"Không có nhóm lọc {shown(name)}.")
+    for name in LIST_FILTERS:
+        values = getattr(f, name)
         if values:
-            any_of([(name, v) for v in values])
+            bm = 0
+            for v in values:
+                for facet, value in facet_pairs(name, v, known_directives):
+                    bm |= view.facet(facet, value)
+            parts.append(bm)
+    for name, v in f.narrow:
+        bm = 0
+        for facet, value in facet_pairs(name, v, known_directives):
+            bm |= view.facet(facet, value)
+        parts.append(bm)
     if f.date_from or f.date_to:
         lo = parse_date(f.date_from) if f.date_from else "0000-01-01"
         hi = parse_date(f.date_to, end=True) if f.date_to else "9999-12-31"

@@ -26,7 +26,7 @@ from ttdn_search.folder import (
 )
 
 if TYPE_CHECKING:
-    from ttdn_search.ingest import Article, Skipped
+    from ttdn_search.ingest import Article, Notice, Skipped
 
 DEFAULT_BATCH = 10000
 # When runs have left more segments than this, the smallest are merged into one (see `_merge_small`).
@@ -42,6 +42,8 @@ class IndexReport:
     unchanged: int = 0
     duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    # Records indexed with something left out (a date that does not exist), each said once.
+    notices: list[Notice] = field(default_factory=list)
     total: int = 0
     seconds: float = 0.0
 
@@ -52,6 +54,7 @@ class IndexReport:
             "unchanged": self.unchanged,
             "duplicates": self.duplicates,
             "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
+            "notices": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.notices],
             "total": self.total,
             "seconds": round(self.seconds, 3),
         }
@@ -75,7 +78,7 @@ def prepare(article: Article) -> dict:
     title_keys, body_keys = syllable_keys(article.title), syllable_keys(article.text)
     title_fold, body_fold = fold_keys(title_keys), fold_keys(body_keys)
     title_words, body_words = segment_words(article.title), segment_words(article.text)
-    date = tags.date or ""
+    date = tags.when or ""  # published, else the event's: what filters, sorting and pages use
     keys, pairs, counts = doc_keys(title_fold, body_fold, date, values, exact=set(title_keys).union(body_keys))
     return {
         "id": article.id,
@@ -170,7 +173,7 @@ def build_index(
     jobs: int | None = None,
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
-    on_skip: Callable[[Skipped], None] | None = None,
+    on_skip: Callable[[Skipped | Notice], None] | None = None,
     lock_wait: float | None = None,
 ) -> IndexReport:
     """Index every article under paths into index_dir, updating articles already there.
@@ -204,7 +207,7 @@ def build_index(
 
 
 def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip) -> IndexReport:
-    from ttdn_search.ingest import Skipped
+    from ttdn_search.ingest import Notice, Skipped
 
     start = time.perf_counter()
     report = IndexReport()
@@ -216,7 +219,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     start_generation = store.generation() if store else None
 
     def skip(item) -> None:
-        report.skipped.append(item)
+        (report.notices if isinstance(item, Notice) else report.skipped).append(item)
         if on_skip:
             on_skip(item)
 
@@ -290,7 +293,7 @@ def _nothing_found(paths, report: IndexReport, index_dir: Path, created: bool) -
 
 def _to_index(paths, known_raw, existing, report: IndexReport, skip, progress) -> Iterator[Article]:
     """The articles of this run that are new or changed; counts the others in the report."""
-    from ttdn_search.ingest import Skipped, Unchanged, iter_articles
+    from ttdn_search.ingest import Notice, Skipped, Unchanged, iter_articles
 
     seen: dict[str, str] = {}
     reused = "trùng id '{}' với một bài trước trong lần chạy này; giữ bài đầu"
@@ -313,6 +316,8 @@ def _to_index(paths, known_raw, existing, report: IndexReport, skip, progress) -
             if progress:
                 progress(1)
             continue
+        for reason in item.notices:
+            skip(Notice(item.path or item.id, reason, item.line))
         yield item
 
 

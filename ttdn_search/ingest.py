@@ -10,11 +10,11 @@ import gzip
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable, Iterator
 
+from ttdn_search.extract.dates import parse_record_date
 from ttdn_search.normalize import normalize
 from ttdn_search.pagetext import clean_page
 
@@ -43,6 +43,8 @@ class Article:
     path: str | None = None
     # Lines removed as boilerplate (banners, bylines, counters); taggers may read them, nothing indexes them.
     meta_lines: list[str] = field(default_factory=list)
+    # What the user should know about the record that did not stop it being indexed (a bad date).
+    notices: list[str] = field(default_factory=list)
     # The JSONL line the article came from, for messages about it.
     line: int | None = None
     # For a JSONL record: a digest of its file, line and exact bytes (see `raw_key`), so a later run can
@@ -61,8 +63,8 @@ class Article:
 
 
 @dataclass
-class Skipped:
-    """An input that could not be read, with the reason in Vietnamese for the user."""
+class _Said:
+    """A line the user is told about an input: where (path, JSONL line) and why, in Vietnamese."""
 
     path: str
     reason: str
@@ -71,6 +73,14 @@ class Skipped:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.reason}"
+
+
+class Skipped(_Said):
+    """An input that could not be read: nothing of it is indexed."""
+
+
+class Notice(_Said):
+    """Something about a record the user should know that did not stop it being indexed (a bad date)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,16 +194,6 @@ def _read_html_file(path: Path, root: Path | None) -> Iterator[Article | Skipped
     )
 
 
-_ISO_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})")
-
-
-def _record_date(value) -> str | None:
-    if not isinstance(value, str):
-        return None
-    m = _ISO_DATE.match(value.strip())
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
-
-
 @dataclass
 class Unchanged:
     """A record an earlier run indexed from the same file, line and bytes: nothing to read again."""
@@ -224,6 +224,7 @@ def article_from_record(rec: dict, default_id: str, path: str | None = None) -> 
     title = rec.get("title")
     title = title if isinstance(title, str) and title.strip() else None
     page = clean_page(text, title=title)
+    date, date_problem = parse_record_date(rec.get("date"))
     rid = rec.get("id")
     rid = str(rid).strip() if isinstance(rid, (str, int)) and str(rid).strip() else default_id
     source = rec.get("source") if isinstance(rec.get("source"), str) else None
@@ -232,11 +233,12 @@ def article_from_record(rec: dict, default_id: str, path: str | None = None) -> 
         id=normalize(rid),
         title=page.title,
         text="\n".join(page.body),
-        date=_record_date(rec.get("date")),
+        date=date,
         source=source,
         url=url,
         path=path,
         meta_lines=page.meta_lines,
+        notices=[f"{date_problem}; bài vẫn được lập chỉ mục, không lấy ngày của bản ghi"] if date_problem else [],
     )
 
 

@@ -16,10 +16,15 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup
 
-from ttdn_search.errors import TtdnError
+from ttdn_search.errors import BadQuery, TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES
-from ttdn_search.filters import PAGE_FILTERS, Filters
+from ttdn_search.filters import FACET_FILTER, PAGE_FILTERS, Filters, facet_pairs
 from ttdn_search.results import interpreted_note, match_note
+
+def _page_key(key: str) -> bool:
+    """A query-string key that is a filter: a filter's name, or f_<facet> (a facet value applied)."""
+    return key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_FILTER)
+
 
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
 MAX_PAGE = 50
@@ -46,7 +51,7 @@ class PageState:
     def to_filters(self) -> Filters:
         f = Filters()
         for key, value in self.filters:
-            if key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
+            if _page_key(key):
                 f.add(key, value)
         return f
 
@@ -71,8 +76,8 @@ class PageState:
     def from_params(params: dict[str, list[str]]) -> "PageState":
         filters = []
         for key, values in params.items():
-            if key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_NAMES):
-                filters.extend((key, v) for v in values if v.strip())
+            if _page_key(key):
+                filters.extend((key, v.strip()) for v in values if v.strip())
         sort = (params.get("sort") or ["relevance"])[0]
         page = (params.get("page") or ["1"])[0]
         page = min(int(page), MAX_PAGE) if page.isascii() and page.isdigit() and 0 < len(page) < 6 and int(page) else 1
@@ -190,17 +195,34 @@ def environment():
     return env
 
 
+def _selected(state: PageState) -> dict[tuple[str, str], tuple[str, str]]:
+    """The facet values the state's filters select one each, however typed ("hue" is Thừa Thiên Huế):
+    (facet, value) -> the (key, value) applied."""
+    out = {}
+    for key, value in state.filters:
+        name = FACET_FILTER.get(key[2:]) if key.startswith("f_") else key
+        if name in FACET_FILTER.values():
+            try:
+                pairs = facet_pairs(name, value)
+            except BadQuery:
+                continue
+            if len(pairs) == 1:
+                out[pairs[0]] = (key, value)
+    return out
+
+
 def page_view(result, state: PageState, link: Callable[[PageState], str | None], live: bool,
               error: str | None = None) -> PageView:
-    active_pairs = set(state.filters)
+    selected = _selected(state)
     groups = []
     for name in FACET_NAMES:
         counts = result.facets.get(name, []) if result is not None else []
         values = []
         for c in counts:
-            active = ("f_" + name, c.value) in active_pairs
-            target = state.without("f_" + name, c.value) if active else state.with_filter("f_" + name, c.value)
-            values.append(FacetLink(c.value, c.count, link(target), active))
+            applied = selected.get((name, c.value))
+            # A value already applied (however it was typed) links to its removal, never to itself again.
+            target = state.without(*applied) if applied else state.with_filter("f_" + name, c.value)
+            values.append(FacetLink(c.value, c.count, link(target), applied is not None))
         if values:
             groups.append(FacetGroup(name, FACET_LABELS[name], values))
     active = []
@@ -258,9 +280,11 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
     root = PageState(query, tuple(sorted(filters.pairs())), sort)
     root_result = run_state(searcher, root, limit)
     results = {root: root_result}
+    selected = _selected(root)
     for name in FACET_NAMES:
         for c in root_result.facets.get(name, [])[:facet_values]:
-            results.setdefault(root.with_filter("f_" + name, c.value), None)
+            if (name, c.value) not in selected:  # an applied value links to the page without it
+                results.setdefault(root.with_filter("f_" + name, c.value), None)
     for h in root_result.hits:
         for d in h.directives:
             results.setdefault(PageState(d), None)

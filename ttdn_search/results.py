@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 class FacetCount:
     value: str
     count: int
+    filter: str = ""  # the query text that selects exactly this value: province:"Thừa Thiên Huế"
 
 
 @dataclass
@@ -35,6 +36,10 @@ class Hit:
     url: str | None = None
     source: str | None = None
     title_html: str = ""
+    # Where `date` came from: "byline" (the page), "record" (the source's own date) or "event" (the
+    # date of the reported event, read from the lead, when nothing says when it was published).
+    date_source: str | None = None
+    province_new: str | None = None  # the unit after 1 July 2025 that holds `province`
 
 
 # What each wider level of matching means, for the line that says the query was not found as typed.

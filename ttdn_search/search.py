@@ -26,8 +26,8 @@ from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
 from ttdn_search.engine.segments import Segments
 from ttdn_search.errors import BadQuery, TtdnError, shown
-from ttdn_search.facets import FACET_NAMES
-from ttdn_search.filters import Filters, filter_bitmap, from_batch, resolve_directives
+from ttdn_search.facets import FACET_NAMES, TIME_FACETS
+from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, from_batch, resolve_directives
 from ttdn_search.folder import default_index_dir, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
 from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info
@@ -40,6 +40,13 @@ SPELLING_DOCS = 10
 # A run of at least this many syllables may be answered without the one syllable that breaks it.
 MIN_DROP = 4
 _LEVEL_RANK = {EXACT: 0, FOLDED: 1, LOOSE: 2, "partial": 3}
+
+
+def _new_unit(province: str | None) -> str | None:
+    from ttdn_search.extract.provinces import lookup
+
+    unit = lookup(province) if province else None
+    return unit.new_unit if unit else None
 
 
 def _better(alt: tuple[str, int], res: tuple[str, int]) -> bool:
@@ -116,11 +123,16 @@ class Searcher:
         facets: bool = True,
         facet_limit: int = 20,
         directive_lookup: bool = True,
+        facet_order: str = "count",
     ) -> SearchResult:
+        """The articles a query and filters select; facets list values by count (ties by value), or
+        with facet_order="time" the year facets newest first."""
         t0 = time.perf_counter()
         query = query or ""
         if sort not in ("relevance", "date"):
             raise BadQuery(f"Cách sắp xếp không hợp lệ: {shown(sort)}. Dùng relevance hoặc date.")
+        if facet_order not in ("count", "time"):
+            raise BadQuery(f"Thứ tự nhóm lọc không hợp lệ: {shown(facet_order)}. Dùng count hoặc time.")
         if limit < 0 or offset < 0:
             raise BadQuery("--limit và --offset phải không âm.")
         aq = P.analyse(query)
@@ -147,8 +159,8 @@ class Searcher:
                         found = self._probe(alt, filters, probed)
                         if _LEVEL_RANK[found[0]] < _LEVEL_RANK[LOOSE] and _better(found, best):
                             chosen, why, best = alt, "dropped", found
-        res = self._answer(chosen, filters, limit, offset, sort, facets, facet_limit, directive_lookup,
-                           probed.get(id(chosen)))
+        res = self._answer(chosen, filters, limit, offset, sort, facets and (facet_limit, facet_order),
+                           directive_lookup, probed.get(id(chosen)))
         if why is not None:
             res.query, res.interpreted, res.interpreted_why, res.suggestion = query, chosen.query, why, None
         res.took_ms = (time.perf_counter() - t0) * 1000
@@ -166,7 +178,7 @@ class Searcher:
         _, matched, level = found
         return level, matched.bit_count() if matched is not None else 0
 
-    def _answer(self, aq: P.AnalysedQuery, filters, limit, offset, sort, facets, facet_limit,
+    def _answer(self, aq: P.AnalysedQuery, filters, limit, offset, sort, facets: tuple | bool,
                 directive_lookup, probed: tuple | None = None) -> SearchResult:
         """The result of one analysed query; `probed`: its matches, when `_probe` found them already."""
         query = aq.query
@@ -197,7 +209,7 @@ class Searcher:
         stored = functools.lru_cache(maxsize=None)(self._reader.stored_fields)
         matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded or ev.exact else None
         hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
-        facet_counts = self._facets(matched, facet_limit) if facets else {}
+        facet_counts = self._facets(matched, *facets) if facets else {}
         suggestion = None
         if node is not None and not directives:
             # A query not found as typed (a wider level answered) is worth correcting whatever the count.
@@ -340,9 +352,10 @@ class Searcher:
         """Every directive id the indexed articles cite (the facet's vocabulary)."""
         return self._view.facet_values("directive")
 
-    def _facets(self, matched: int, facet_limit) -> dict[str, list[FacetCount]]:
-        counts = count_facets(self._view, FACET_NAMES, matched, facet_limit)
-        return {name: [FacetCount(v, n) for v, n in values] for name, values in counts.items()}
+    def _facets(self, matched: int, facet_limit, order: str = "count") -> dict[str, list[FacetCount]]:
+        counts = count_facets(self._view, FACET_NAMES, matched, facet_limit, TIME_FACETS if order == "time" else ())
+        return {name: [FacetCount(v, n, facet_filter_text(name, v)) for v, n in values]
+                for name, values in counts.items()}
 
     def _hit(self, docnum: int, score: float, matcher: Matcher | None, stored=None) -> Hit:
         st = (stored or self._reader.stored_fields)(docnum)
@@ -352,7 +365,9 @@ class Searcher:
             id=st["id"],
             title=title,
             date=st.get("date") or None,
+            date_source=tags.get("date_source"),
             province=tags.get("province"),
+            province_new=_new_unit(tags.get("province")),
             provinces=tags.get("provinces", []),
             years=tags.get("years", []),
             directives=tags.get("directives", []),
@@ -386,8 +401,8 @@ class Searcher:
         """The stored fields of every live article, in index order."""
         return self._reader.all_stored_fields()
 
-    def all_facets(self) -> dict[str, list[FacetCount]]:
-        return self._facets(self._view.live, facet_limit=0)
+    def all_facets(self, order: str = "count") -> dict[str, list[FacetCount]]:
+        return self._facets(self._view.live, 0, order)
 
     def stats(self) -> dict:
         size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())

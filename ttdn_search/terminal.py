@@ -8,6 +8,7 @@ import re
 from typing import Callable, Iterator
 
 from ttdn_search.facets import FACET_SHORT
+from ttdn_search.filters import BY_NAME, FACET_FILTER
 from ttdn_search.results import SearchResult, interpreted_note, match_note
 
 Style = Callable[[str], str]
@@ -50,7 +51,9 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
     for name, label in FACET_SHORT.items():
         vals = res.facets.get(name) or []
         if vals:
-            summary.append(f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
+            # The option beside the label: each value typed back after it selects exactly its count.
+            summary.append(f"{label} ({BY_NAME[FACET_FILTER[name]].flags[0]}): "
+                           + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
     if summary:
         yield "— " + " | ".join(summary)
 

@@ -20,21 +20,22 @@ SCAN_US = 1.7
 AND_US, AND_US_PER_DOC = 0.3, 1 / 55_000
 
 
-def count_facets(view: Segments, names, matched: int, facet_limit: int) -> dict[str, list[tuple[str, int]]]:
-    """(value, count) of each facet in `names` among `matched`: years newest first, other facets by
-    count (ties by value); at most `facet_limit` values each (0: all)."""
-    scanned = _scan(view, _to_scan(view, names, matched, facet_limit))
+def count_facets(view: Segments, names, matched: int, facet_limit: int,
+                 by_time=()) -> dict[str, list[tuple[str, int]]]:
+    """(value, count) of each facet in `names` among `matched`, by count (ties by value), except the
+    facets in `by_time` (years), newest first; at most `facet_limit` values each (0: all)."""
+    scanned = _scan(view, _to_scan(view, names, matched, facet_limit, by_time))
     out: dict[str, list[tuple[str, int]]] = {}
     for name in names:
         if name in scanned:
             counts = list(scanned[name].items())
         elif not matched:
             counts = []
-        elif name == "year":
-            counts = _newest_years(view, matched, facet_limit)
+        elif name in by_time:
+            counts = _newest(view, name, matched, facet_limit)
         else:
             counts = _by_bitmaps(view, name, matched, facet_limit)
-        if name == "year":
+        if name in by_time:
             counts.sort(key=lambda kv: kv[0], reverse=True)
         else:
             counts.sort(key=lambda kv: (-kv[1], kv[0]))
@@ -42,7 +43,7 @@ def count_facets(view: Segments, names, matched: int, facet_limit: int) -> dict[
     return out
 
 
-def _to_scan(view: Segments, names, matched: int, facet_limit: int) -> dict[str, int]:
+def _to_scan(view: Segments, names, matched: int, facet_limit: int, by_time) -> dict[str, int]:
     """The facets cheaper to count by reading their documents, with those documents."""
     scan: dict[str, int] = {}
     if not matched:
@@ -50,7 +51,7 @@ def _to_scan(view: Segments, names, matched: int, facet_limit: int) -> dict[str,
     and_us = AND_US + view.ndocs * AND_US_PER_DOC
     for name in names:
         values = len(view.facet_values(name))
-        if name == "year" and facet_limit:
+        if name in by_time and facet_limit:
             values = min(values, 2 * facet_limit)  # newest first, stopping at the shown limit
         docs = matched & view.facet_any(name)
         if docs.bit_count() * SCAN_US <= values * and_us:
@@ -76,11 +77,11 @@ def _scan(view: Segments, scan: dict[str, int]) -> dict[str, dict[str, int]]:
     return scanned
 
 
-def _newest_years(view: Segments, matched: int, facet_limit: int) -> list[tuple[str, int]]:
-    """Years are shown newest first: the first facet_limit years that have a match."""
+def _newest(view: Segments, name: str, matched: int, facet_limit: int) -> list[tuple[str, int]]:
+    """In order of time, newest first: the first facet_limit values that have a match."""
     counts = []
-    for value in reversed(view.facet_values("year")):
-        n = (view.facet("year", value) & matched).bit_count()
+    for value in reversed(view.facet_values(name)):
+        n = (view.facet(name, value) & matched).bit_count()
         if n:
             counts.append((value, n))
             if facet_limit and len(counts) >= facet_limit:

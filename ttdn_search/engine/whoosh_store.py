@@ -25,8 +25,10 @@ from ttdn_search.engine.segments import SegmentInfo, Segments, companion_path
 from ttdn_search.errors import IndexDamaged, IndexLocked, TtdnError
 
 # Bump when the Whoosh fields change in a way that old indexes cannot serve (the companion file has its
-# own version, format.FORMAT_VERSION).
-SCHEMA_VERSION = 4
+# own version, format.FORMAT_VERSION) or what stored fields and facet values mean changes (5: `date` is
+# published-else-event, `year` the article's own year, `mentioned_year` the years it refers to, one
+# province value per unit).
+SCHEMA_VERSION = 5
 INDEX_NAME = "MAIN"
 
 

@@ -19,7 +19,10 @@ __all__ = ["Directive", "Tags", "tag"]
 class Tags:
     """Everything the taggers say about one article (fields as in shared/eval/SPEC.md)."""
 
-    date: str | None = None
+    date: str | None = None  # the publication date (SPEC.md): a byline, or the source record's date
+    # Where `date` came from ("byline", "record"), or "event" when only the lead's event date is known.
+    date_source: str | None = None
+    event_date: str | None = None  # the date of the reported event, from the lead
     province: str | None = None
     provinces: list[str] = field(default_factory=list)
     provinces_new: list[str] = field(default_factory=list)
@@ -28,9 +31,16 @@ class Tags:
     short_refs: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
 
+    @property
+    def when(self) -> str | None:
+        """The article's date for filters, sorting, pages and its own year: published, else the event's."""
+        return self.date or self.event_date
+
     def to_json(self) -> dict:
         return {
             "date": self.date,
+            "date_source": self.date_source,
+            "event_date": self.event_date,
             "province": self.province,
             "provinces": list(self.provinces),
             "provinces_new": list(self.provinces_new),
@@ -55,7 +65,9 @@ def tag(article) -> Tags:
         body = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
     full = mark_normal(f"{title}\n{body}" if title else body)
 
-    published = _dates.publication_date(article)
+    published, source = _dates.published_with_source(article)
+    lead_text = _after_title(title, body)
+    event = _dates.event_date(lead_text, published)
 
     found, shorts, spans = _directives.find_with_spans(full)
     # Numbers inside ids are not years, except the year of a normative id (72/2015/NĐ-CP).
@@ -77,9 +89,11 @@ def tag(article) -> Tags:
         n = _provinces.new_unit(p)
         if n not in new:
             new.append(n)
-    lead = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0] if body.strip() else ""
+    lead = re.split(r"(?<=[.!?])\s", lead_text.strip(), maxsplit=1)[0] if lead_text.strip() else ""
     return Tags(
         date=published,
+        date_source=source or ("event" if event else None),
+        event_date=event,
         province=own,
         provinces=provinces,
         provinces_new=new,
@@ -88,3 +102,18 @@ def tag(article) -> Tags:
         short_refs=shorts,
         kind=_kinds.find_kinds(title, lead),
     )
+
+
+# How far into a page its headline may sit under banners and menus (raw pages keep them).
+HEADLINE_WITHIN = 1500
+
+
+def _after_title(title: str, body: str) -> str:
+    """The text that follows the headline: the body itself, or for a raw page that repeats the headline
+    under its banners, what follows the headline's last repetition near the top."""
+    t = title.strip()
+    if t and len(t) > 10:
+        at = body.rfind(t, 0, HEADLINE_WITHIN + len(t))
+        if at >= 0:
+            return body[at + len(t):].lstrip()
+    return body

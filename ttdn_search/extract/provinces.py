@@ -88,6 +88,18 @@ def new_unit(name: str) -> str:
     return p.new_unit
 
 
+def old_unit(name: str) -> str | None:
+    """The unit among the 63 of before 1 July 2025 a name denotes ("Huế" and "TT-Huế" -> "Thừa Thiên
+    Huế", "TP.HCM" -> "Hồ Chí Minh"); None for an unknown name or a merged unit only the 34 have."""
+    p = lookup(name)
+    if p is None:
+        return None
+    old, _ = _tables()
+    if p.name in old:
+        return p.name
+    return p.old_units[0] if len(p.old_units) == 1 else None
+
+
 def old_units(new_name: str) -> list[str]:
     """The pre-2025 units merged into a post-2025 unit ("Lâm Đồng" -> Bình Thuận, Đắk Nông, Lâm Đồng)."""
     _, new = _tables()
