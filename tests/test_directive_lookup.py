@@ -86,3 +86,48 @@ def test_whole_query_directive_behaves_as_lookup(news_index):
     assert [d["id"] for d in out["directives"]] == ["102-QĐ/TW"]
     expected = _ids(["directive", "102-QĐ/TW", "--index", str(news_index), "--json", "-n", "500"])
     assert sorted(h["id"] for h in out["hits"]) == expected
+
+
+def _run(args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@needs_shared
+@pytest.mark.parametrize("typed", ["102/QĐ-TW", "102/QD-TW"])
+def test_swapped_separators_answer_for_the_document_and_say_so(news_index, typed):
+    r = _run(["directive", typed, "--index", news_index, "--json", "-n", "500"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["interpreted"] == "102-QĐ/TW" and out["interpreted_why"] == "directive"
+    assert sorted(h["id"] for h in out["hits"]) == _ids(["directive", "102-QĐ/TW", "--index", str(news_index),
+                                                         "--json", "-n", "500"])
+    text = _run(["directive", typed, "--index", news_index]).output
+    assert text.startswith("Đang hiện kết quả cho «102-QĐ/TW»")
+    # A search for it says the same.
+    out = json.loads(_run(["search", typed, "--index", news_index, "--json", "-n", "3"]).stdout)
+    assert out["interpreted"] == "102-QĐ/TW" and [d["id"] for d in out["directives"]] == ["102-QĐ/TW"]
+
+
+@needs_shared
+@pytest.mark.parametrize("typed", ["5-CT", "CT-5", "5 CT TW", "5CT/TW", "Chỉ thị 5 của Ban Bí thư", "chi thi so 05 cua bo chinh tri"])
+def test_partial_forms_resolve(news_index, typed):
+    expected = _ids(["directive", "5-CT/TW", "--index", str(news_index), "--json", "-n", "500"])
+    assert _ids(["directive", typed, "--index", str(news_index), "--json", "-n", "500"]) == expected, typed
+
+
+@needs_shared
+def test_a_well_formed_reference_no_article_cites_answers_none_with_exit_0(news_index):
+    r = _run(["directive", "ket luan 72", "--index", news_index])
+    assert r.exit_code == 0, r.output
+    assert "Không bài nào trong chỉ mục dẫn «ket luan 72»" in r.output
+    assert json.loads(_run(["directive", "ket luan 72", "--index", news_index, "--json"]).stdout)["total"] == 0
+    assert _run(["search", "-d", "ket luan 72", "--index", news_index, "--json"]).exit_code == 0
+    # Not a document at all: a usage error.
+    assert _run(["directive", "hội nghị", "--index", news_index]).exit_code == 2
+
+
+@needs_shared
+def test_a_decree_cited_by_number_and_year_is_tagged(news_index):
+    # baomoi-22326411 writes only "nghị định 167/2013"; every nghị định is the Chính phủ's.
+    doc = json.loads(_run(["show", "baomoi-22326411", "--index", news_index, "--json"]).stdout)
+    assert "167/2013/NĐ-CP" in doc["tags"]["directives"]

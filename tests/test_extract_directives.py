@@ -3,7 +3,8 @@
 import pytest
 
 from ttdn_search.extract import catalogue
-from ttdn_search.extract.directives import canonical, find_directives, resolve_query
+from ttdn_search.extract.directives import canonical, find_directives
+from ttdn_search.extract.references import resolve, resolve_query
 
 # Real citation strings and their canonical ids (shared/eval/SPEC.md rules: no year added, Party ids written
 # with State separators kept as written, leading zeros dropped). None = no full id, short ref expected.
@@ -107,7 +108,9 @@ def test_details_type_issuer_date():
     )
     by_id = {d.id: d for d in found}
     assert by_id["57-KL/TW"].type == "Kết luận"
-    assert by_id["57-KL/TW"].issuer == "Trung ương"
+    # A catalogued document is named as the catalogue names it, in extract as in the directive lookup.
+    assert by_id["57-KL/TW"].issuer == "Bộ Chính trị (khóa XIII)"
+    assert by_id["44/KH-UBND"].issuer == "Ủy ban nhân dân"
     assert by_id["57-KL/TW"].date == "2023-06-15"
     assert by_id["79/2010/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
     assert by_id["22/2016/TT-BTTTT"].issuer == "Bộ Thông tin và Truyền thông"
@@ -145,7 +148,8 @@ def test_resolve_query(query, ids):
 
 
 def test_resolve_ambiguous_number():
-    assert set(resolve_query("57")) >= {"57-KL/TW", "57-NQ/TW"}
+    assert set(resolve_query("57", bare_number=True)) >= {"57-KL/TW", "57-NQ/TW"}
+    assert resolve_query("57") == []  # in a search, a number alone is a number
 
 
 def test_catalogue():
@@ -156,3 +160,40 @@ def test_catalogue():
     assert {"26-CT/TW", "16-KL/TW", "57-KL/TW", "72/2015/NĐ-CP", "22/2016/TT-BTTTT", "79/2010/QĐ-TTg", "345-QĐ/TW"} <= ids
     assert all(canonical(i) == i for i in ids)  # catalogue ids are canonical
     assert catalogue.get("999-KL/TW") is None
+
+
+@pytest.mark.parametrize(
+    "typed,how,ids",
+    [
+        ("57/KL-TW", "corrected", ("57-KL/TW",)),  # dash and slash swapped
+        ("66/QĐ/TW", "corrected", ("66-QĐ/TW",)),
+        ("57-KL", "short", ("57-KL/TW",)), ("KL-57", "short", ("57-KL/TW",)), ("57 KL TW", "short", ("57-KL/TW",)),
+        ("57KL/TW", "short", ("57-KL/TW",)), ("Kết luận 57 của Bộ Chính trị", "short", ("57-KL/TW",)),
+        ("ket luan 72", "uncited", ()),  # well formed; nothing known cites it
+        ("kế hoạch 2024", "", ()),  # a plan for a year, not a document number
+        ("triển khai 57-KL/TW", "", ()),  # words to search for around the id
+        ("Kết luận số 57-KL/TW của Bộ Chính trị", "id", ("57-KL/TW",)),
+        ("thông tin đối ngoại", "", ()),
+    ],
+)
+def test_resolve_reads_what_users_type(typed, how, ids):
+    r = resolve(typed, ["66-QĐ/TW"])
+    assert (r.how, r.ids) == (how, ids)
+
+
+def test_one_table_of_type_words_for_queries_and_the_resolver():
+    """Every type word of type_words.tsv makes a query a document reference, in search as in the resolver."""
+    from ttdn_search.extract._data import tsv
+    from ttdn_search.query import looks_like_directive
+
+    for row in tsv("type_words.tsv"):
+        q = f"{row[0]} số 12"
+        assert looks_like_directive(q) == bool(resolve(q).how) == True, q  # noqa: E712
+    assert not looks_like_directive("thông tin đối ngoại 12")
+
+
+def test_a_decree_by_number_and_year_is_its_full_id():
+    found, shorts = find_directives("xử phạt theo nghị định 167/2013 với mức phạt 2-3 triệu; Nghị quyết 31/2021.")
+    assert [d.id for d in found] == ["167/2013/NĐ-CP"] and found[0].issuer == "Chính phủ"
+    # A written code wins; other types keep their issuer open.
+    assert [d.id for d in find_directives("Nghị định 72/2015/NĐ-CP")[0]] == ["72/2015/NĐ-CP"]

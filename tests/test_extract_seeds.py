@@ -94,7 +94,7 @@ def test_seed_directive_details():
     path = _seed("004")
     tags = tag(SimpleNamespace(id="004", title=EXPECTED["004"][0], text=path.read_text(encoding="utf-8"), date=None, meta_lines=[]))
     kl57 = next(d for d in tags.directives if d.id == "57-KL/TW")
-    assert (kl57.type, kl57.issuer, kl57.date) == ("Kết luận", "Trung ương", "2023-06-15")
+    assert (kl57.type, kl57.issuer, kl57.date) == ("Kết luận", "Bộ Chính trị (khóa XIII)", "2023-06-15")
     assert tags.provinces_new == ["Nghệ An"]
     assert "Hội nghị tổng kết" in tags.kind
 

@@ -20,7 +20,7 @@ def test_tag_json_shape():
     assert set(out) == {"date", "date_source", "event_date", "province", "provinces", "provinces_new", "years", "directives",
                         "directive_details", "short_refs", "kind"}
     assert out["directives"] == ["57-KL/TW"]
-    assert out["directive_details"][0] == {"id": "57-KL/TW", "type": "Kết luận", "issuer": "Trung ương", "date": "2023-06-15"}
+    assert out["directive_details"][0] == {"id": "57-KL/TW", "type": "Kết luận", "issuer": "Bộ Chính trị (khóa XIII)", "date": "2023-06-15"}
     assert out["province"] == "Bình Thuận"
     assert out["provinces"] == ["Bình Thuận"]
     assert out["provinces_new"] == ["Lâm Đồng"]  # a filter on the new Lâm Đồng finds it

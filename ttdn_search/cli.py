@@ -277,7 +277,7 @@ def directive(query, index_dir, filters, limit, offset, as_json, nl):
         res = s.lookup_directive(query, filters, limit=limit, offset=offset)
     if as_json or nl:
         out = res.to_json()
-        out = {"query": query, "directives": out.pop("directives"), **out}
+        out = {"query": query, "directives": out.pop("directives", []), **out}
         _echo_json(out, nl=nl)
         return
     from ttdn_search.terminal import directive_lines

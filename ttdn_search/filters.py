@@ -192,15 +192,16 @@ def resolve_unit(name: str) -> str:
 
 
 def resolve_directives(value: str, known=()) -> list[str]:
-    """Canonical ids for a directive as a user typed it; short forms also resolve against `known` ids."""
-    from ttdn_search.extract.directives import resolve_query
+    """Canonical ids for a directive as a user typed it; short forms also resolve against `known` ids.
+    A well-formed reference no article cites ("ket luan 72") selects nothing; anything else is BadQuery."""
+    from ttdn_search.extract.references import resolve
 
-    ids = resolve_query(value, known)
-    if not ids:
+    found = resolve(value, known, bare_number=True)
+    if not found.how:
         raise BadQuery(
             f"Không nhận ra số hiệu văn bản {shown(value)}. Viết đầy đủ, ví dụ 57-KL/TW, 72/2015/NĐ-CP hoặc 'Kết luận 57'."
         )
-    return ids
+    return list(found.ids)
 
 
 def kind_values(value: str) -> list[str]:

@@ -306,22 +306,10 @@ def leaves(node) -> list:
     return [leaf for item in node.items for leaf in leaves(item)]
 
 
-_DIRECTIVE_QUERY = re.compile(
-    r"^\s*(?:(?:số|so|no\.?)\s*)?\d{1,5}\s*[-/]\s*(?:(?:19|20)\d{2}\s*/\s*)?[^\W\d_]{1,8}.*$", re.IGNORECASE
-)
-_SHORT_REF_QUERY = re.compile(
-    r"^\s*(kết luận|ket luan|nghị quyết|nghi quyet|chỉ thị|chi thi|quyết định|quyet dinh|nghị định|nghi dinh|"
-    r"thông tư|thong tu|quy định|quy dinh|kế hoạch|ke hoach|hướng dẫn|huong dan|kl|nq|ct|qđ|qd|nđ|nd|tt|kh)"
-    r"\s*(?:số|so)?\s*:?\s*\d{1,5}\b",
-    re.IGNORECASE,
-)
-
-
 def _directive_like(q: str) -> bool:
-    q = q.strip()
-    if not q or len(q) > 60:
-        return False
-    return bool(_DIRECTIVE_QUERY.match(q) and re.search(r"\d", q)) or bool(_SHORT_REF_QUERY.match(q))
+    from ttdn_search.extract.references import resolve
+
+    return bool(resolve(q).how)
 
 
 def looks_like_directive(q: str) -> bool:

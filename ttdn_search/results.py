@@ -51,7 +51,8 @@ MATCH_LABELS = {
 
 
 INTERPRETED_LABELS = {"telex": "đọc như gõ Telex khi tắt bộ gõ", "spelling": "đã sửa lỗi gõ",
-                      "dropped": "bỏ một âm tiết không khớp bài nào cùng các từ còn lại"}
+                      "dropped": "bỏ một âm tiết không khớp bài nào cùng các từ còn lại",
+                      "directive": "số hiệu như đã gõ không có bài nào dẫn; đã sửa dấu - và /"}
 
 
 def interpreted_note(res: "SearchResult") -> str | None:

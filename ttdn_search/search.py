@@ -185,10 +185,14 @@ class Searcher:
         filters = (filters or Filters()).merged(aq.filters)
         directives = []
         node = aq.node
+        corrected = None
         if directive_lookup and aq.directive is not None:
-            from ttdn_search.extract.directives import resolve_query
+            from ttdn_search.extract.references import resolve
 
-            ids = resolve_query(aq.directive, self.known_directives())
+            found = resolve(aq.directive, self.known_directives())
+            ids = list(found.ids)
+            if found.how == "corrected":
+                corrected = ids[0]
             if ids:
                 directives = [directive_info(i) for i in ids]
                 filters.directive.extend(ids)
@@ -222,6 +226,7 @@ class Searcher:
         return SearchResult(
             query=query, total=total, hits=hits, facets=facet_counts, took_ms=0.0, offset=offset, sort=sort,
             filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial, match=match,
+            interpreted=corrected, interpreted_why="directive" if corrected else None,
         )
 
     def _readings(self, aq: P.AnalysedQuery) -> list[tuple[str, str]]:
@@ -312,13 +317,23 @@ class Searcher:
 
     def lookup_directive(self, query: str, filters: Filters | None = None, limit: int = 20,
                          offset: int = 0) -> SearchResult:
-        """Every article citing the directive(s) a query names (`ttdn directive`), newest first; BadQuery
-        when the query names none."""
-        ids = resolve_directives(query, self.known_directives())
-        res = self.search("", filters=(filters or Filters()).merged({"directive": ids}), limit=limit, offset=offset,
-                          sort="date", directive_lookup=False)
+        """Every article citing the directive(s) a query names (`ttdn directive`), newest first: none for a
+        well-formed reference no article cites ("ket luan 72"); BadQuery for a query that is not one."""
+        from ttdn_search.extract.references import resolve
+
+        found = resolve(query, self.known_directives(), bare_number=True)
+        if not found.how:
+            resolve_directives(query)  # raises the one message for a query that names no document
+        ids = list(found.ids)
+        if ids:
+            res = self.search("", filters=(filters or Filters()).merged({"directive": ids}), limit=limit,
+                              offset=offset, sort="date", directive_lookup=False)
+        else:
+            res = SearchResult(query=query, total=0, hits=[], facets={}, took_ms=0.0, offset=offset, sort="date")
         res.query = query
         res.directives = [directive_info(i) for i in ids]
+        if found.how == "corrected":
+            res.interpreted, res.interpreted_why = ids[0], "directive"
         return res
 
     def run_batch(self, lines: Iterable[str], filters: Filters | None = None, limit: int = 10, offset: int = 0,

@@ -62,6 +62,12 @@ def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = st
     """`ttdn directive`: the document(s), how many articles cite them, by province and year, the articles."""
     if len(res.directives) > 1:
         yield f"«{query}» có thể là {len(res.directives)} văn bản; kết quả gồm tất cả. Chọn một bằng số hiệu đầy đủ:"
+    note = interpreted_note(res)
+    if note:
+        yield note
+    if not res.directives:
+        yield f"Không bài nào trong chỉ mục dẫn «{query}» (0 bài)."
+        return
     yield from _directive_heads(res, bold)
     yield f"{res.total} bài dẫn văn bản này."
     for name, label in (("province", "Theo tỉnh"), ("year", "Theo năm")):

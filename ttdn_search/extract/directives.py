@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable
 
 from ..normalize import fold, normalize
 from ._data import norm, split_list, tsv
@@ -332,6 +331,7 @@ def find_with_spans(text: str) -> tuple[list[Directive], list[str], list[tuple[i
     """`find_directives`, plus the (start, end) of every full citation in the normalised text."""
     text = norm(text)
     matches = _matches(text)
+    matches = sorted(matches + _decrees(text, [(s, e) for s, e, _ in matches]), key=lambda t: t[0])
     found: dict[str, Directive] = {}
     for _, _, d in matches:
         prev = found.get(d.id)
@@ -339,7 +339,7 @@ def find_with_spans(text: str) -> tuple[list[Directive], list[str], list[tuple[i
             found[d.id] = d
         elif prev.date is None and d.date:
             found[d.id] = Directive(prev.id, prev.type, prev.issuer, d.date)
-    directives = list(found.values())
+    directives = [_catalogued(d) for d in found.values()]
     shorts: list[str] = []
     for word, num in _short_refs(text, [(s, e) for s, e, _ in matches]):
         same_num = [d for d in directives if int(re.match(r"\d+", d.id).group()) == num]
@@ -351,53 +351,35 @@ def find_with_spans(text: str) -> tuple[list[Directive], list[str], list[tuple[i
     return directives, shorts, [(s, e) for s, e, _ in matches]
 
 
+# A decree cited by number and year alone: "Nghị định 167/2013" is 167/2013/NĐ-CP (every nghị định is the
+# Chính phủ's, so the code is never in doubt; other types leave their issuer open and stay short refs).
+_DECREE_SHORT = re.compile(
+    r"(?<![\w])(?:[Nn]ghị[ \t]+định|NĐ)[ \t]+(?:số[ \t]+)?(?P<num>\d{1,5})[ \t]*/[ \t]*(?P<year>(?:19|20)\d{2})"
+    r"(?![\w/]|[ \t]*[/-][ \t]*[A-Za-zĐđ])"
+)
+
+
+def _decrees(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, Directive]]:
+    out = []
+    for m in _DECREE_SHORT.finditer(text):
+        if not any(s <= m.start("num") < e for s, e in spans):
+            ident = f"{int(m.group('num'))}/{m.group('year')}/NĐ-CP"
+            out.append((m.start("num"), m.end(), Directive(ident, "Nghị định", "Chính phủ", _issue_date(text, m.end()))))
+    return out
+
+
+def _catalogued(d: Directive) -> Directive:
+    """A catalogued document named as the catalogue names it: one type and issuer everywhere (57-KL/TW is
+    "Bộ Chính trị (khóa XIII)", not the code's "Trung ương")."""
+    from .catalogue import get
+
+    entry = get(d.id)
+    if entry is None:
+        return d
+    return Directive(d.id, entry.type, entry.issuer, d.date or entry.date)
+
+
 def canonical(s: str) -> str | None:
     """The canonical id of one identifier in any spelling ("57 - kl/tw" -> "57-KL/TW"), else None."""
     matches = _matches(normalize(s).strip())
     return matches[0][2].id if matches else None
-
-
-def _query_type_words() -> dict[str, list[str]]:
-    """Folded type words and abbreviations -> codes."""
-    table: dict[str, list[str]] = {}
-    for w, codes, abbrevs in _type_words():
-        for key in [fold(w)] + abbrevs:
-            table.setdefault(key, [])
-            table[key] += [c for c in codes if c not in table[key]]
-    return table
-
-
-def resolve_query(q: str, known: Iterable[str] = ()) -> list[str]:
-    """Candidate canonical ids for what a user typed: a full id in any spelling, or a type word and number.
-
-    A short form ("ket luan 57", "Quyết định số 102") resolves against the catalogue and against `known`,
-    the ids a caller knows of (a search index passes the directives its articles cite).
-    """
-    from .catalogue import entries
-
-    qn = normalize(q).strip()
-    full = [d.id for _, _, d in _matches(qn)]
-    if full:
-        return list(dict.fromkeys(full))
-    fq = re.sub(r"\s+", " ", fold(qn)).strip()
-    words = sorted(_query_type_words().items(), key=lambda kv: -len(kv[0]))
-    alts = "|".join(re.escape(k) for k, _ in words)
-    m = re.fullmatch(rf"(?:(?P<tw>{alts})\s*)?(?:so\s*:?\s*)?(?P<num>\d{{1,5}})(?:\s*(?:/|nam)\s*(?P<year>(?:19|20)\d\d))?", fq)
-    if not m:
-        return []
-    num = int(m.group("num"))
-    codes = dict(words).get(m.group("tw"), ["*"]) if m.group("tw") else ["*"]
-    dates = {e.id: e.date for e in entries()}
-    out = []
-    for ident in list(dates) + [k for k in known if k not in dates]:
-        lead = re.match(r"\d+", ident)
-        if not lead or int(lead.group()) != num:
-            continue
-        code = re.sub(r"\d+$", "", _type_code_of(Directive(ident)) or "")
-        if "*" not in codes and code not in codes:
-            continue
-        year = m.group("year")
-        if year and not (year in ident or (dates.get(ident) or "").startswith(year)):
-            continue
-        out.append(ident)
-    return out
