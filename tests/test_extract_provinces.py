@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from ttdn_search.extract.provinces import all_units, find_provinces, lookup, new_unit, old_units, own_province
+from ttdn_search.extract.own_province import own_province
+from ttdn_search.extract.provinces import all_units, find_provinces, lookup, new_unit, old_units
 
 
 @pytest.mark.parametrize(
@@ -188,3 +189,40 @@ def test_own_province_short_items():
                                  "Chủ tịch TP Huế vừa chấp thuận chủ trương đầu tư dự án xây dựng khách sạn.")) == "Thừa Thiên Huế"
     # a venue alone is not the subject, even in a short item
     assert own_province(_article("Hội nghị toàn quốc về chuyển đổi số", "Sáng 5/3, tại Hà Nội, Bộ TT&TT tổ chức hội nghị.")) is None
+
+
+@pytest.mark.parametrize(
+    "text,date,expected",
+    [
+        # A commune or district named like a province is not the province.
+        ("Dự án thuộc xã Duy Hải và xã Bình Dương (huyện Thăng Bình), tỉnh Quảng Nam.", None, ["Quảng Nam"]),
+        ("Anh Hòa trú tại thôn Hòa Bình, xã Đức Tân.", None, []),
+        # A former unit that holds current names: none of its mentions count once the text names it a unit.
+        ("Ông làm cán bộ Ban Quản lý kinh tế Quảng Nam - Đà Nẵng, rồi Giám đốc Sở tỉnh Quảng Nam - Đà Nẵng.",
+         None, []),
+        ("Doanh nghiệp vận tải giữa Quảng Nam - Đà Nẵng tỏ ra sơ sài.", None, ["Quảng Nam", "Đà Nẵng"]),
+        # A newspaper credit names the paper, an affiliation the body.
+        ("Theo Đoàn Tuấn (Công an TP.HCM)", None, []),
+        ("Theo luật sư Hứa Thị Thảo (Đoàn luật sư TP. HCM), xét về", None, ["Hồ Chí Minh"]),
+        # Company and hospital names, commas and all; an address after a name is a place.
+        ("ông Hải vào HĐQT Tổng công ty bia, rượu, nước giải khát Sài Gòn (Sabeco).", None, []),
+        ("đưa em đi bệnh viện Chấn thương Chỉnh hình TP. HCM để chụp X-quang", None, []),
+        ("Luật sư Bích Hảo, Công ty luật TNHH Đức An, Thanh Xuân, Hà Nội.", None, ["Hà Nội"]),
+        ("Trường ĐH Công nghệ, ĐH Quốc gia Hà Nội thông báo tuyển sinh.", None, []),
+        # Before 2025 Huế alone is the city of Thừa Thiên Huế, not a provincial unit; from 2025 it is one.
+        ("Chính quyền Hội An và Huế khuyến khích người dân bảo vệ di sản ở Huế.", "2016-07-11", []),
+        ("Chính quyền Hội An và Huế khuyến khích người dân bảo vệ di sản.", "2025-10-28", ["Huế"]),
+        ("UBND tỉnh Thừa Thiên Huế chỉ đạo; du khách đến Huế đông.", "2019-01-01", ["Thừa Thiên Huế"]),
+    ],
+)
+def test_places_that_are_not_provinces(text, date, expected):
+    assert find_provinces(text, date) == expected
+
+
+def test_own_province_local_body_after_a_comma_and_a_residence_by_its_commune():
+    art = SimpleNamespace(
+        title="Triệu tập đối tượng bắn thủng kính ô tô ở bệnh viện",
+        text="Ô tô đỗ ở BVĐK Hùng Vương (Phú Thọ) bị bắn vỡ kính. Đại tá Ngọc - Trưởng Công an huyện Đoan Hùng, "
+             "Phú Thọ cho biết đối tượng là Nguyễn Văn Quyên (31 tuổi, ở xã Đội Bình, huyện Yên Sơn, tỉnh Tuyên Quang).",
+        meta_lines=[])
+    assert own_province(art) == "Phú Thọ"

@@ -9,6 +9,7 @@ from ._data import mark_normal, norm
 from . import dates as _dates
 from . import directives as _directives
 from . import kinds as _kinds
+from . import own_province as _own_province
 from . import provinces as _provinces
 from .directives import Directive
 
@@ -83,7 +84,7 @@ def tag(article) -> Tags:
     # Unit names follow the publication date (Thừa Thiên Huế is Huế from 2025); undated: as written.
     provinces = _provinces.find_provinces(full, published)
     meta = [norm(x) for x in (getattr(article, "meta_lines", None) or [])]
-    own = _provinces._own(title, body, meta, provinces, published)
+    own = _own_province._own(title, body, meta, provinces, published)
     new = []
     for p in provinces:
         n = _provinces.new_unit(p)

@@ -235,12 +235,20 @@ def _build(system: str, num: str, year: str | None, tokens: list[tuple[str, str]
 
 
 def _glued(text: str, start: int, tokens: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
-    """Drop trailing continuation codes glued to a following word ("57-KL/TW - TP.HCM" is not "-TP")."""
+    """Drop trailing continuation codes glued to a following word ("57-KL/TW - TP.HCM" is not "-TP"); give
+    back the digits a word-split text parted from a unit code ("8771 / UBND - CN 1" is 8771/UBND-CN1)."""
     while True:
         end = start + len("".join(s + c for s, c in tokens))
         if len(tokens) > 1 and re.match(r"\.\w", text[end : end + 2]):
             tokens = tokens[:-1]
             continue
+        last = tokens[-1][1] if tokens else ""
+        split = re.match(r"[ \t](\d{1,2})(?=[,;)\n]|\.(?!\d)|$|[ \t]+(?:ngày|của|về|do|gửi|và|v/v|đã|ký|được)(?![\w]))",
+                         text[end : end + 12])
+        if (split and len(tokens) > 1 and " " in tokens[-1][0] and not re.search(r"\d$", last)
+                and _lookup_code(last)[1] is None):
+            tokens = tokens[:-1] + [(tokens[-1][0], last + split.group(1))]
+            end += len(split.group())
         return tokens, end
 
 

@@ -1,9 +1,8 @@
-"""Vietnam's provincial units (63 before and 34 after 1 July 2025): lookup, mentions in text, own province."""
+"""Vietnam's provincial units (63 before and 34 after 1 July 2025): lookup, and their mentions in text."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -204,7 +203,12 @@ def _context_res() -> dict[str, re.Pattern]:
         return "|".join(re.escape(x) for x in sorted(words, key=len, reverse=True))
 
     return {
-        "org": re.compile(rf"(?<![\w])(?P<head>{alt(w['org_heads'])})(?P<mid>(?:[ \t]+[\w&.'\-]+){{0,4}})[ \t]+$"),
+        # Up to six words between the head and the name, commas allowed ("Tổng công ty bia, rượu, nước
+        # giải khát Sài Gòn").
+        "org": re.compile(rf"(?<![\w])(?P<head>{alt(w['org_heads'])})(?P<mid>(?:[ \t]+[\w&.'\-]+,?){{0,6}})[ \t]+$"),
+        "lower": re.compile(rf"(?<![\w])(?:{alt(w['lower_units'])})[ \t]+$"),
+        # A newspaper credit: "Theo Đoàn Tuấn (Công an TP.HCM)" names the paper, not the city's police.
+        "credit": re.compile(r"(?<![\w])Theo[ \t]+[^()\n,.;]{1,40}\([ \t]*(?:báo[ \t]+)?(?:Công an|Pháp luật|Pháp Luật)[ \t]+$"),
         "brand": re.compile(rf"(?<![\w])(?:{alt(w['brand_prefixes'])})[ \t]+$"),
         "sports": re.compile(rf"(?<![\w])(?:{alt(w['sports_words'])})(?![\w])"),
     }
@@ -215,12 +219,18 @@ def _is_org(before: str) -> bool:
     m = _context_res()["org"].search(before)
     if not m:
         return False
-    mid = m.group("mid").split()
+    raw = m.group("mid").split()
+    heads = set(w["org_heads"])
+    if any(a.endswith(",") and b[:1].isupper() and b not in heads for a, b in zip(raw, raw[1:] + ["X"])):
+        return False  # "Công ty luật Đức An, Thanh Xuân, Hà Nội": an address after the name
+    mid = [t.rstrip(",") for t in raw]
     if any(t.lower() in w["org_breakers"] for t in mid):
         return False
     if not mid:
         return m.group("head")[0].isupper()
-    return mid[0][0].isupper()
+    # A proper name starts with a capital: "Trường ĐH Luật Hà Nội", or with the capitalised head of a
+    # company's name, whose words may be common nouns ("Tổng công ty bia, rượu, nước giải khát Sài Gòn").
+    return mid[0][0].isupper() or m.group("head") in w["company_heads"]
 
 
 def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
@@ -232,6 +242,10 @@ def _excluded(text: str, s: int, e: int, unit: str, surface: str) -> bool:
         return True  # Trương Hòa Bình, Nguyễn Thị Huế
     if _is_org(before):
         return True  # báo Công an TP. HCM, Trường ĐH Luật Hà Nội, Ngân hàng Sài Gòn Thương Tín
+    if _context_res()["lower"].search(before):
+        return True  # xã Bình Dương (huyện Thăng Bình, Quảng Nam): a commune, not the province
+    if _context_res()["credit"].search(before):
+        return True  # Theo Đoàn Tuấn (Công an TP.HCM): a newspaper credit
     if _context_res()["brand"].search(before):
         return True  # SL Nghệ An, HL Hà Tĩnh, Than Quảng Ninh: clubs and brands
     for word in w["not_followed_by"].get(unit, []):
@@ -257,15 +271,33 @@ def mentions(text: str) -> list[Mention]:
 def _mentions(text: str) -> tuple[Mention, ...]:
     out = []
     sports = _is_sports(text)
+    former = _former_spans(text)
     for m in _mention_re().finditer(text):
         surface = m.group()
         unit = _unit_of(surface)
-        if unit is None or _excluded(text, m.start(), m.end(), unit, surface):
+        if unit is None or any(a <= m.start() < b for a, b in former) or _excluded(text, m.start(), m.end(), unit, surface):
             continue
         if sports and not re.search(_PLACE_CUE, text[max(0, m.start() - 40) : m.start()]) and not surface.startswith(("TP", "Tp", "Thành phố", "thành phố")):
             continue  # in a match report a bare "Nam Định", "Hà Nội" is the team
         out.append(Mention(unit, surface, m.start(), m.end(), text[max(0, m.start() - 80) : m.start()]))
     return tuple(out)
+
+
+@cache
+def _former_res() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(r"[ \t]*-[ \t]*".join(re.escape(part) for part in name.split(" - ")).replace(r"\ ", r"[ \t]+"))
+                 for name in _words()["former_units"])
+
+
+def _former_spans(text: str) -> list[tuple[int, int]]:
+    """Where a text names a former unit (tỉnh Quảng Nam - Đà Nẵng), every mention of that name."""
+    spans = []
+    for rx in _former_res():
+        found = list(rx.finditer(text))
+        if any(re.search(r"(?:tỉnh|Tỉnh)[ \t]+$", text[max(0, m.start() - 8) : m.start()])
+               or re.match(r"[ \t]*\([ \t]*cũ", text[m.end() : m.end() + 8]) for m in found):
+            spans += [m.span() for m in found]
+    return spans
 
 
 # Words right before a name that make it a place even in a sports story ("tại Hà Nội", "tỉnh Nam Định").
@@ -281,7 +313,11 @@ def _is_sports(text: str) -> bool:
 def find_provinces(text: str, date: str | None = None) -> list[str]:
     """The provincial units the text mentions as places, named as they were on the date, first mention first."""
     names = []
-    for m in mentions(norm(text)):
+    text = norm(text)
+    found = mentions(text)
+    if _only_the_city(text, found, date):
+        found = [m for m in found if m.unit != "Thừa Thiên Huế"]
+    for m in found:
         name = name_on(m.unit, date)
         if m.unit == "Thừa Thiên Huế" and date is None and fold(m.surface) == "hue":
             name = "Thừa Thiên Huế"
@@ -290,140 +326,12 @@ def find_provinces(text: str, date: str | None = None) -> list[str]:
     return names
 
 
-# ---------------------------------------------------------------- the article's own province
-
-
-def _undot(before: str) -> str:
-    """Abbreviation dots are not clause ends: "UBND TP. Đà Nẵng", "Công an Q.Nam Từ Liêm"."""
-    return re.sub(r"(?<![\w])(TP|Tp|T\.P|Q|TX|H|P|X|TT)\.", r"\1 ", before)
-
-
-def _clause_before(before: str) -> str:
-    return re.split(r"[,.;:()\n\"]", _undot(before))[-1]
-
-
-def _is_route(text: str, m: Mention) -> bool:
-    """A road or route named by the places it links: "cao tốc Đà Nẵng - Quảng Ngãi", "tuyến Nội Bài - Lào Cai"."""
-    clause = _clause_before(m.before)
-    if re.search(r"(?:cao tốc|tuyến|quốc lộ|đường sắt|đường bộ|đường)(?![\w])[^,.;()]*$", clause, re.IGNORECASE):
-        return True
-    return bool(re.match(r"[ \t]*-[ \t]*[A-ZĐ]", text[m.end : m.end + 5]) or re.search(r"[A-ZĐ]\w*[ \t]*-[ \t]*$", m.before))
-
-
-@cache
-def _signal_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    w = _words()
-
-    def alt(key: str) -> str:
-        return "|".join(re.escape(x) for x in sorted(w[key], key=len, reverse=True))
-
-    return (
-        re.compile(rf"(?<![\w])(?:{alt('issuer_words')})(?![\w])", re.IGNORECASE),
-        re.compile(rf"(?<![\w])(?:{alt('body_words')})(?![\w])", re.IGNORECASE),
-        re.compile(rf"(?<![\w])(?:{alt('national_words')})(?![\w])"),
-    )
-
-
-def own_province(article, found: list[str] | None = None, date: str | None = None) -> str | None:
-    """The one unit the article is about, from signals ranked by reliability; None when national or shared.
-
-    `article` has title, text and meta_lines; `found` (the article's provinces) restricts the candidates.
-    """
-    title = norm(getattr(article, "title", "") or "")
-    text = norm(getattr(article, "text", "") or "")
-    meta = [norm(x) for x in (getattr(article, "meta_lines", None) or [])]
-    return _own(title, text, meta, found, date)
-
-
-def _own(title: str, text: str, meta: list[str], found: list[str] | None, date: str | None) -> str | None:
-    score: dict[str, float] = defaultdict(float)
-    strong: dict[str, int] = defaultdict(int)
-    named_unit: set[str] = set()  # units named as "tỉnh X" or with a provincial body
-    issuer_re, body_re, national_re = _signal_res()
-
-    for line in meta:
-        for m in mentions(line):
-            score[m.unit] += 6
-            strong[m.unit] += 1
-    for m in mentions(title):
-        head = re.match(r"\s*$", title[: m.start]) and re.match(r"\s*[:\-]", title[m.end :])
-        if not head and _is_route(title, m):
-            score[m.unit] += 0.3
-            continue
-        score[m.unit] += 7 if head else 4
-        strong[m.unit] += 1
-    for m in mentions(text):
-        line_start = text.rfind("\n", 0, m.start) + 1
-        if re.match(r"[ \t]*$", text[line_start : m.start]) and re.match(r"[ \t]*,[ \t]*ngày[ \t]+\d", text[m.end :]):
-            score[m.unit] += 5  # place-and-date line of a document header: "Lào Cai, ngày 29 tháng 01 năm 2021"
-            strong[m.unit] += 1
-            continue
-        clause = _clause_before(m.before)
-        if _is_route(text, m):
-            score[m.unit] += 0.3  # a route named by the places it links: a place, but not the subject
-            continue
-        paren = re.search(r"([^,.;:()\n]{0,60})\([ \t]*$", _undot(m.before))
-        if paren and issuer_re.search(paren.group(1)):
-            score[m.unit] += 3  # Công an huyện Hoành Bồ (Quảng Ninh): a local body located in the province
-            strong[m.unit] += 1
-            named_unit.add(m.unit)
-        elif re.search(r"(?<![\w])(?:ngụ|trú|quê|thường trú|tạm trú|sinh ra)(?![\w])", re.split(r"[.;()\n]", m.before)[-1]):
-            score[m.unit] += 0.5  # where a person lives or comes from
-        elif issuer_re.search(clause[-60:]):
-            score[m.unit] += 3  # UBND tỉnh X, Tỉnh ủy X, Sở Y tế X, Công an tỉnh X
-            strong[m.unit] += 1
-            named_unit.add(m.unit)
-        elif body_re.search(clause[-60:]):
-            score[m.unit] += 2  # Đoàn luật sư TP. HCM, Giám đốc ... tỉnh X: a body, not the province acting
-        elif re.search(r"(?:tại|Tại|ở|về|đến|từ)[ \t]+$", m.before):
-            score[m.unit] += 0.5  # a venue: national events are held somewhere
-        elif re.search(r"(?:tỉnh|thành phố|[Tt]ỉnh)[ \t]+$", m.before) or re.match(r"TP|Tp|T\.P|[Tt]hành phố", m.surface):
-            score[m.unit] += 2
-            named_unit.add(m.unit)
-        else:
-            score[m.unit] += 1
-    if found is not None:
-        keep = {lookup(n).name if lookup(n) and lookup(n).era != "new" else n for n in found}
-        keep |= {"Thừa Thiên Huế"} if "Huế" in found else set()
-        from_meta = {m.unit for ln in meta for m in mentions(ln)}
-        score = defaultdict(float, {u: v for u, v in score.items() if u in keep or u in from_meta})
-    if not score:
-        return None
-    ranked = sorted(score.items(), key=lambda kv: -kv[1])
-    best, top = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if second and top < 1.5 * second:
-        return None  # several provinces equally
-    lead = text[:300]
-    local_title = any(not re.search(r"(?:tại|Tại)[ \t]+$", m.before) for m in mentions(title))
-    # A national actor in the title, or in the lead of a story naming several provinces, makes it national
-    # unless the title itself is about a place; a story whose only province is named stays with it.
-    national_title = not local_title and bool(national_re.search(title) or (national_re.search(lead) and len(ranked) > 1))
-    if national_title and top < 8:
-        return None  # a national story needs much local evidence to belong to one province
-    n_mentions = sum(1 for m in mentions(text) if m.unit == best) + sum(1 for m in mentions(title) if m.unit == best)
-    anchored = any(m.unit == best for m in mentions(title)) or any(m.unit == best for ln in meta for m in mentions(ln))
-    if top >= 3 and strong[best] >= 1 and (anchored or strong[best] >= 2 or n_mentions >= 2):
-        return name_on(best, date)
-    if top >= 6 and top >= 2 * second:
-        return name_on(best, date)  # the dominant unit of the article
-    rivals = [u for u, v in ranked[1:] if v >= 1]  # venues and routes alone do not compete
-    if not rivals and (n_mentions >= 2 or strong[best] or best in named_unit) and not national_title:
-        return name_on(best, date)  # the only province, named more than once or as "tỉnh X"
-    # A short item (a title and a lead) is about the one province it names, unless only as a venue or a route.
-    if not rivals and not national_title and len(title) + len(text) < SHORT_ITEM and top >= 1:
-        return name_on(best, date)
-    # A provincial page ("Tỉnh ủy", "của tỉnh" with no name, again and again) that names one province as such.
-    if not national_title and not rivals and named_unit == {best} and len(_BARE_PROVINCE.findall(text)) >= 3:
-        return name_on(best, date)
-    return None
-
-
-# Characters of title and text below which an item is a summary (RSS): every mention in it is central.
-SHORT_ITEM = 800
-
-# "Tỉnh ủy", "UBND tỉnh", "của tỉnh", "toàn tỉnh" not followed by a name: the page is about its own province.
-_BARE_PROVINCE = re.compile(
-    r"(?<![\w])(?:Tỉnh ủy|Tỉnh uỷ|UBND tỉnh|HĐND tỉnh|Ủy ban nhân dân tỉnh|của tỉnh|trong tỉnh|toàn tỉnh|"
-    r"địa bàn tỉnh|cấp tỉnh|lãnh đạo tỉnh)(?![\w])(?![ \t]+[A-ZĐ])"
-)
+def _only_the_city(text: str, found, date: str | None) -> bool:
+    """Before 2025 Huế was the city of Thừa Thiên Huế province, not a provincial unit: a text that names
+    only the city ("ở Huế", "cố đô Huế", "TP Huế") and never the province mentions no province (as a
+    district names none)."""
+    if date and date >= HUE_CITY_FROM:
+        return False
+    hue = [m for m in found if m.unit == "Thừa Thiên Huế"]
+    return bool(hue) and "Thừa Thiên" not in text and all(
+        re.sub(r"^(?:tp|thanh pho)\W*", "", fold(m.surface).lower()) == "hue" for m in hue)
