@@ -127,3 +127,16 @@ def test_bad_files_are_skipped_with_path(tmp_path):
 def test_missing_path_reported(tmp_path):
     _, skipped = _articles([tmp_path / "khong-co"])
     assert skipped and "không tồn tại" in skipped[0].reason
+
+
+def test_records_without_an_id_are_named_by_file_and_line(tmp_path):
+    for name in ("mixed.jsonl", "packed.jsonl.gz"):
+        p = tmp_path / name
+        line = json.dumps({"text": "Nội dung một bài không có id về thông tin đối ngoại."}) + "\n"
+        if name.endswith(".gz"):
+            with gzip.open(p, "wt", encoding="utf-8") as fh:
+                fh.write("\n" + line)
+        else:
+            p.write_text("\n" + line, "utf-8")
+    arts, _ = _articles([tmp_path])
+    assert sorted(a.id for a in arts) == [f"{tmp_path.name}/mixed.jsonl:2", f"{tmp_path.name}/packed.jsonl:2"]

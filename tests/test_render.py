@@ -158,9 +158,11 @@ def test_facet_sidebar_has_the_four_groups_with_counts(samples_site):
     kinds = {li.a.text: int(li.find(class_="count").text)
              for li in aside.find("section", attrs={"data-facet": "kind"}).find_all("li")}
     assert kinds["Hội nghị tổng kết"] == 4
-    # Values by count, ties by value (the years too).
+    # Values by count, ties by value (the years too); the years also newest first.
+    by_time = [li.find(["a", "span"]).text for li in aside.select('section[data-facet="year"] details.by-time li')]
+    assert by_time and by_time == sorted(by_time, reverse=True)
     for name in ("year", "province"):
-        items = aside.find("section", attrs={"data-facet": name}).find_all("li")
+        items = aside.find("section", attrs={"data-facet": name}).find("ul").find_all("li", recursive=False)
         pairs = [(-int(li.find(class_="count").text), li.find(["a", "span"]).text) for li in items]
         assert pairs == sorted(pairs), name
 
@@ -204,7 +206,7 @@ def test_bound_of_written_pages_follows_facet_pages(samples_index, tmp_path):
     page = read(out / "index.html")
     for name in FACET_LABELS:
         sec = page.find("section", attrs={"data-facet": name})
-        assert len(sec.find_all("a")) <= 2
+        assert len({a["href"] for a in sec.find_all("a")}) <= 2  # (the years' "by time" list repeats them)
     cited = {d for h in root.hits for d in h.directives}
     groups = sum(1 for v in root.facets.values() if v)
     # index + at most 2 per facet group + one lookup per cited directive + the other sort order.
@@ -220,6 +222,36 @@ def test_filters_given_on_the_command_line_are_removable(samples_index, tmp_path
     assert chip.strong.text == "Nghệ An"
     wider = read(out / chip.a["href"])
     assert int(wider.find(id="total").text) == 14 and wider.select_one("#active-filters") is None
+
+
+def test_second_level_pages_lead_back_and_applied_values_are_not_offered_again(samples_index, tmp_path):
+    with Searcher(samples_index) as s:
+        out = site(s, tmp_path, filters=Filters(province=["nghe an"]))
+    page = read(out / "index.html")
+    assert page.find(id="back") is None
+    # The applied province (typed "nghe an") is the facet's current value: a link to its removal.
+    current = page.select('section[data-facet="province"] li.active a')
+    assert [a.text for a in current] == ["Nghệ An"] and current[0]["aria-current"] == "true"
+    assert current[0]["href"] == page.select_one("#active-filters li a")["href"]
+    for p in out.glob("p-*.html"):
+        sub = read(p)
+        assert sub.find(id="back").a["href"] == "index.html", p.name
+        assert len(sub.select("#active-filters li")) == len({li.text for li in sub.select("#active-filters li")})
+
+
+def test_each_run_leaves_exactly_its_own_pages(samples_index, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "ghi-chu.txt").write_text("của người dùng", "utf-8")
+    with Searcher(samples_index) as s:
+        write_static_site(s, QUERY, Filters(), tmp_path / "site")
+        first = {p.name for p in (tmp_path / "site").glob("*.html")}
+        write_static_site(s, "biên giới", Filters(), tmp_path / "site")
+        write_static_site(s, "biên giới", Filters(), tmp_path / "fresh")
+    second = {p.name for p in (tmp_path / "site").glob("*.html")}
+    # The folder holds what a run into an empty folder writes, nothing of the earlier query's pages ...
+    assert second == {p.name for p in (tmp_path / "fresh").glob("*.html")} and first - second
+    # ... and the user's own files stay.
+    assert (tmp_path / "site" / "ghi-chu.txt").read_text("utf-8") == "của người dùng"
 
 
 # -- safety: data and queries render as text ---------------------------------------------------------
@@ -413,3 +445,27 @@ def test_live_server_answers_a_failing_search_with_500(live, monkeypatch):
     monkeypatch.setattr(server, "run_state", boom)
     status, _, s = get(live + "/?q=" + quote(QUERY))
     assert status == 500 and s.html["lang"] == "vi" and "hỏng" not in s.text
+
+
+def _raw(base: str, request: bytes) -> bytes:
+    import socket
+
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def test_live_server_answers_head_and_reads_an_unescaped_utf8_query(live):
+    status, _, escaped = get(live + "/?q=" + quote(QUERY))
+    head = _raw(live, b"HEAD /?q=" + quote(QUERY).encode() + b" HTTP/1.0\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200") and b"Content-Length:" in head
+    assert head.endswith(b"\r\n\r\n"), "HEAD sends headers only"
+    # The query's UTF-8 bytes sent as they are, as some clients do, read as the same query.
+    raw = _raw(live, b"GET /?q=" + QUERY.replace(" ", "+").encode("utf-8") + b" HTTP/1.0\r\n\r\n")
+    body = soup_of(raw.split(b"\r\n\r\n", 1)[1].decode("utf-8"))
+    assert body.find("input", id="q")["value"] == QUERY
+    assert body.find(id="total").text == escaped.find(id="total").text

@@ -258,7 +258,9 @@ def _bounded_lines(fh) -> Iterator[bytes | None]:
 
 def _read_jsonl(path: Path, root: Path | None, known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    stem = _file_id(path, root).rsplit(".", 1)[0]
+    # A record without an id is "folder/file.jsonl:LINE" (a .gz file as the .jsonl it holds).
+    stem = _file_id(path, root)
+    stem = stem[:-3] if stem.lower().endswith(".gz") else stem
     with opener(path, "rb") as fh:
         for lineno, raw in enumerate(_bounded_lines(fh), 1):
             if raw is None:

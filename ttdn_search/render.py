@@ -8,6 +8,7 @@ filters applied; a link is a function from a state to a URL (or None where no pa
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 from markupsafe import Markup
 
 from ttdn_search.errors import BadQuery, TtdnError
-from ttdn_search.facets import FACET_LABELS, FACET_NAMES
+from ttdn_search.facets import FACET_LABELS, FACET_NAMES, TIME_FACETS
 from ttdn_search.filters import FACET_FILTER, PAGE_FILTERS, Filters, facet_pairs
 from ttdn_search.results import interpreted_note, match_note
 
@@ -97,7 +98,8 @@ class FacetLink:
 class FacetGroup:
     name: str
     label: str
-    values: list[FacetLink]
+    values: list[FacetLink]  # by count, ties by value
+    by_time: bool = False  # a year facet: also listed newest first
 
 
 @dataclass
@@ -137,6 +139,7 @@ class PageView:
     prev_url: str | None = None
     next_url: str | None = None
     match_note: str | None = None  # why the hits are not the query as typed (results.match_note)
+    back_url: str | None = None  # a static page one level down: the way back to the page asked for
 
 
 def safe_href(url: str | None) -> str | None:
@@ -212,7 +215,7 @@ def _selected(state: PageState) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def page_view(result, state: PageState, link: Callable[[PageState], str | None], live: bool,
-              error: str | None = None) -> PageView:
+              error: str | None = None, back: PageState | None = None) -> PageView:
     selected = _selected(state)
     groups = []
     for name in FACET_NAMES:
@@ -224,7 +227,7 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
             target = state.without(*applied) if applied else state.with_filter("f_" + name, c.value)
             values.append(FacetLink(c.value, c.count, link(target), applied is not None))
         if values:
-            groups.append(FacetGroup(name, FACET_LABELS[name], values))
+            groups.append(FacetGroup(name, FACET_LABELS[name], values, name in TIME_FACETS))
     active = []
     for key, value in state.filters:
         label = FACET_LABELS.get(key[2:]) if key.startswith("f_") else PAGE_FILTERS.get(key, key)
@@ -252,7 +255,8 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
         notes = [interpreted_note(result), match_note(result.interpreted or state.query, result.match, result.total)]
         note = " ".join(n for n in notes if n) or None
     return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
-                    prev_url=prev_url, next_url=next_url, match_note=note)
+                    prev_url=prev_url, next_url=next_url, match_note=note,
+                    back_url=link(back) if back is not None and back != state else None)
 
 
 def render_page(view: PageView) -> str:
@@ -308,6 +312,12 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
         return names.get(st)
 
     for st, res in results.items():
-        html = render_page(page_view(res, st, link, live=False))
+        html = render_page(page_view(res, st, link, live=False, back=root))
         (out_dir / names[st]).write_text(html, "utf-8")
+    # Each run leaves exactly its own pages: the linked pages of an earlier run go (only files of the
+    # names this function writes; nothing else in the folder is touched).
+    written = set(names.values())
+    for old in out_dir.glob("p-*.html"):
+        if old.name not in written and re.fullmatch(r"p-[0-9a-f]{12}\.html", old.name):
+            old.unlink()
     return out_dir / "index.html"

@@ -40,26 +40,34 @@ def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> T
     app = _App(index_dir)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            parts = urlsplit(self.path)
+        def do_GET(self, head: bool = False):
+            # http.server reads the request line as Latin-1; a client that sends the query's UTF-8 bytes
+            # unescaped ("/?q=biên+giới") gets them back as UTF-8, as escaped ones are read.
+            path = self.path.encode("latin-1", "replace").decode("utf-8", "replace")
+            parts = urlsplit(path)
             if parts.path not in ("/", "/index.html"):
-                self._send(404, _PLAIN.format("Không có trang này."))
+                self._send(404, _PLAIN.format("Không có trang này."), head)
                 return
             try:
                 status, html = app.page(parts.query)
             except Exception:  # a bug must not leave the browser waiting, nor show it a traceback
                 self.log_error("lỗi khi trả lời %s", self.path)
                 status, html = 500, _PLAIN.format("Lỗi máy chủ khi tìm kiếm.")
-            self._send(status, html)
+            self._send(status, html, head)
 
-        def _send(self, status: int, html: str) -> None:
+        def do_HEAD(self):
+            """What GET would answer, headers only (link checkers and `curl -I` ask this)."""
+            self.do_GET(head=True)
+
+        def _send(self, status: int, html: str, head: bool = False) -> None:
             body = html.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'")
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
 
         def log_message(self, fmt, *args):
             pass
