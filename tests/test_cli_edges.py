@@ -75,7 +75,7 @@ def test_batch_refuses_a_query_argument_too(samples_index):
                                              ("stats", "--json"), ("show", "--json")])
 def test_every_option_has_help(command, option):
     out = run(command, "--help").stdout
-    options = out.split("Options:", 1)[1]
+    options = out.split("Tùy chọn:", 1)[1]
     line = next(ln for ln in options.splitlines() if ln.strip().startswith(("-", "--")) and option in ln)
     assert len(line.split(option, 1)[1].strip()) > 3, line
 

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import click
 
+from ttdn_search import cli_vi
 from ttdn_search.errors import BadQuery, TtdnError
+from ttdn_search.terminal import SEARCH_HELP
+
+cli_vi.install(click)  # click's own messages in Vietnamese first
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -54,12 +58,14 @@ def index_option(fn):
     )(fn)
 
 
-def filter_options(fn):
+def filter_options(fn=None, *, without: tuple[str, ...] = ()):
     """The filter options of filters.FILTERS (repeat an option to OR its values; different options AND),
-    handed to the command as one `filters` argument."""
+    handed to the command as one `filters` argument; `without`: filters the command has no use for."""
     from ttdn_search.filters import FILTERS, from_options
 
-    specs = [spec for spec in FILTERS if spec.flags]
+    if fn is None:
+        return functools.partial(filter_options, without=without)
+    specs = [spec for spec in FILTERS if spec.flags and spec.name not in without]
     dests = [{"from": "date_from", "to": "date_to"}.get(spec.name, spec.name) for spec in specs]
 
     @functools.wraps(fn)
@@ -67,8 +73,13 @@ def filter_options(fn):
         return fn(*args, filters=from_options(**{d: kwargs.pop(d) for d in dests}), **kwargs)
 
     for spec, dest in reversed(list(zip(specs, dests))):
-        wrapper = click.option(*spec.flags, dest, multiple=not spec.single, help=spec.help)(wrapper)
+        wrapper = click.option(*spec.flags, dest, multiple=not spec.single, help=spec.help, metavar=spec.metavar)(wrapper)
     return wrapper
+
+
+class _Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"options_metavar": "[TÙY CHỌN]", **kwargs})
 
 
 class _Group(click.Group):
@@ -76,26 +87,24 @@ class _Group(click.Group):
     -- -covid -n 3`) is the query, not an option: it is moved behind a "--" of its own, so the options
     around it still count."""
 
+    command_class = _Command
+
     def parse_args(self, ctx, args):
+        from ttdn_search.argv import query_last
+
         cmd = self.commands.get(args[0]) if args else None
         if cmd is not None and args[0] in QUERY_COMMANDS:
-            args = [args[0], *_query_last(cmd, args[1:])]
+            options = [p for p in cmd.params if isinstance(p, click.Option)]
+            names = {n for p in options for n in p.opts + p.secondary_opts}
+            takes = {n for p in options if not p.is_flag and not p.count for n in p.opts}
+            args = [args[0], *query_last(args[1:], names, takes)]
         return super().parse_args(ctx, args)
 
 
-# The commands whose QUERY may start with "-".
-QUERY_COMMANDS = ("search", "html")
+QUERY_COMMANDS = ("search", "html")  # the commands whose QUERY may start with "-"
 
 
-def _query_last(cmd: click.Command, args: list[str]) -> list[str]:
-    from ttdn_search.argv import query_last
-
-    options = [p for p in cmd.params if isinstance(p, click.Option)]
-    names = {n for p in options for n in p.opts + p.secondary_opts}
-    return query_last(args, names, {n for p in options if not p.is_flag and not p.count for n in p.opts})
-
-
-@click.group(cls=_Group, context_settings=CONTEXT)
+@click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[TÙY CHỌN]", subcommand_metavar="LỆNH [ĐỐI SỐ]...")
 @click.version_option(package_name="ttdn-search", prog_name="ttdn")
 def main():
     """ttdn: tìm kiếm tin bài thông tin đối ngoại / search Vietnamese foreign-information news.
@@ -194,12 +203,13 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
         click.echo(line)
 
 
-@main.command()
+@main.command(help=SEARCH_HELP)
 @click.argument("query", required=False, default="")
 @index_option
 @filter_options
-@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=10, show_default=True, help="Số kết quả / hits.")
-@click.option("--offset", type=click.IntRange(0), default=0, help="Bỏ qua N kết quả đầu / paging offset.")
+@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=10, show_default=True, metavar="N",
+              help="Số kết quả / hits.")
+@click.option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Bỏ qua N kết quả đầu / paging offset.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @click.option("--nl", is_flag=True, help="JSON Lines (một dòng) / newline-delimited JSON.")
@@ -209,28 +219,6 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
 @handle_errors
 def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
            queries_file, facet_order):
-    """Tìm kiếm bài viết / search articles.
-
-    \b
-    Ví dụ:
-      ttdn search "hội nghị tổng kết thông tin đối ngoại" -p "Nghệ An"
-      ttdn search 'province:"Hưng Yên" year:2019 directive:59-KH/BCĐTTĐN'
-      ttdn search "57-kl/tw" --sort date --json
-      ttdn search --queries queries.jsonl --nl
-
-    \b
-    Cú pháp / syntax:
-      thông tin đối ngoại    các từ như đã gõ: dấu như đã gõ, mỗi từ đứng liền
-      thong tin doi ngoai    không dấu: mọi cách bỏ dấu (đ = d)
-      "đối ngoại tỉnh"       một cụm chính xác / an exact phrase
-      Huế OR "Đà Nẵng"       một trong hai; AND và ( ) để nhóm
-      NOT covid, -covid, -"Hà Nội"   loại bài chứa từ hoặc cụm đó / exclude
-      province:"Nghệ An" year:2024 directive:57-KL/TW kind:"Hội nghị tổng kết"
-      unit:"Lâm Đồng" (đơn vị sau 1/7/2025)  mentioned:2030 (năm bài nhắc đến)
-    Truy vấn bắt đầu bằng "-": ttdn search -- -covid (hoặc "-covid").
-    Khi không bài nào chứa đúng như đã gõ, kết quả nới dần (bỏ dấu, từ đứng rời, phần lớn các từ)
-    và dòng đầu nói rõ điều đó.
-    """
     from ttdn_search.search import Searcher
 
     if queries_file is not None and query:
@@ -256,10 +244,10 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
 @main.command()
 @click.argument("query")
 @index_option
-@filter_options
-@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=20, show_default=True,
+@filter_options(without=("directive",))  # the query is the directive
+@click.option("-n", "--limit", type=click.IntRange(0, 10000), default=20, show_default=True, metavar="N",
               help="Số bài in ra / articles shown.")
-@click.option("--offset", type=click.IntRange(0), default=0, help="Bỏ qua N bài đầu / paging offset.")
+@click.option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Bỏ qua N bài đầu / paging offset.")
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @click.option("--nl", is_flag=True, help="JSON một dòng / one-line JSON.")
 @handle_errors
@@ -336,16 +324,10 @@ def show(doc_id, index_dir, as_json):
     if as_json:
         _echo_json(doc)
         return
-    click.echo(click.style(doc.get("title") or "", bold=True))
-    shown_keys = ("id", "date", "source", "url", "path")
-    for key in shown_keys:
-        if doc.get(key):
-            click.echo(f"{key}: {doc[key]}")
-    for key, value in (doc.get("tags") or {}).items():
-        if value and not (key in shown_keys and value == doc.get(key)):  # the tags' date is the article's
-            click.echo(f"{key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
-    click.echo("")
-    click.echo(doc.get("text") or "")
+    from ttdn_search.terminal import show_lines
+
+    for line in show_lines(doc, _bold):
+        click.echo(line)
 
 
 @main.command()
@@ -365,11 +347,10 @@ def stats(index_dir, as_json):
     if as_json:
         _echo_json(st)
         return
-    click.echo(f"Chỉ mục: {st['index_dir']}")
-    click.echo(f"Số bài: {st['articles']}")
-    click.echo(f"Dung lượng: {st['size_bytes'] / 1e6:.1f} MB")
-    click.echo(f"Cập nhật lần cuối: {st['last_update']}")
-    click.echo("Số giá trị mỗi nhóm lọc: " + ", ".join(f"{k} {v}" for k, v in st["facets"].items()))
+    from ttdn_search.terminal import stats_lines
+
+    for line in stats_lines(st):
+        click.echo(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +358,7 @@ def stats(index_dir, as_json):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Một dòng JSON mỗi bài (mặc định) / JSON lines.")
+@click.option("--json", "as_json", is_flag=True, help="Một dòng JSON mỗi bài / JSON lines, one per article.")
 @handle_errors
 def extract(paths, as_json):
     """Nhãn của từng bài, không ghi chỉ mục / tags of each article, no index written.
@@ -394,8 +375,14 @@ def extract(paths, as_json):
             skipped += 1
             click.echo(f"Bỏ qua: {item}", err=True)
             continue
-        tags = tag(item)
-        _echo_json({"id": item.id, "title": item.title, **tags.to_json()}, nl=True)
+        tags = tag(item).to_json()
+        if as_json:
+            _echo_json({"id": item.id, "title": item.title, **tags}, nl=True)
+            continue
+        from ttdn_search.terminal import tag_lines
+
+        for line in tag_lines(item.id, item.title, tags, _bold):
+            click.echo(line)
     if skipped:
         sys.exit(1)
 
@@ -409,7 +396,7 @@ def extract(paths, as_json):
 @filter_options
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Thư mục ghi trang / output directory.")
-@click.option("-n", "--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+@click.option("-n", "--limit", type=click.IntRange(1, 500), default=20, show_default=True, metavar="N",
               help="Số kết quả mỗi trang / hits per page.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Sắp xếp: liên quan nhất hoặc mới nhất / order.")

@@ -24,22 +24,30 @@ class FilterSpec:
     help: str = ""
     single: bool = False  # a date bound: the last value given counts
     batch: bool = True  # may be given on a --queries line
+    metavar: str = "GIÁ_TRỊ"  # what the CLI's help shows after the option
 
 
 FILTERS = (
     FilterSpec("province", ("province", "tinh", "p"), ("-p", "--province"), "Tỉnh/thành",
-               "Tỉnh/thành của bài, theo 63 đơn vị trước 1/7/2025 (mọi cách viết) / the article's province."),
+               "Tỉnh/thành của bài, theo 63 đơn vị trước 1/7/2025 (mọi cách viết) / the article's province.",
+               metavar="TỈNH"),
     FilterSpec("unit", ("unit", "donvi", "u", "province_new"), ("-u", "--unit"), "Đơn vị sau 1/7/2025",
-               "Đơn vị hành chính sau 1/7/2025 (gồm các tỉnh cũ hợp thành) / the unit after the 2025 merger."),
+               "Đơn vị hành chính sau 1/7/2025 (gồm các tỉnh cũ hợp thành) / the unit after the 2025 merger.",
+               metavar="ĐƠN_VỊ"),
     FilterSpec("year", ("year", "nam", "y"), ("-y", "--year"), "Năm",
-               "Năm của bài (ngày đăng, nếu không có thì ngày sự kiện): 2020 hoặc 2019-2021 / the article's year."),
+               "Năm của bài (ngày đăng, nếu không có thì ngày sự kiện): 2020 hoặc 2019-2021 / the article's year.",
+               metavar="NĂM"),
     FilterSpec("mentioned", ("mentioned", "nhac", "m", "mentioned_year"), ("-m", "--mentions"), "Năm được nhắc đến",
-               "Năm bài nhắc đến (nhiệm kỳ 2020-2025, đến năm 2030): 2030 hoặc 2020-2025 / a year the text refers to."),
+               "Năm bài nhắc đến (nhiệm kỳ 2020-2025, đến năm 2030): 2030 hoặc 2020-2025 / a year the text refers to.",
+               metavar="NĂM"),
     FilterSpec("directive", ("directive", "vanban", "d"), ("-d", "--directive"), "Văn bản",
-               "Văn bản được dẫn: 57-KL/TW, 'ket luan 57' / cited directive."),
-    FilterSpec("kind", ("kind", "loai"), ("--kind",), "Loại bài", "Loại bài, ví dụ 'Hội nghị tổng kết' / article kind."),
-    FilterSpec("from", ("from", "tu"), ("--from",), "Từ ngày", "Từ ngày YYYY[-MM[-DD]] / from date.", single=True),
-    FilterSpec("to", ("to", "den"), ("--to",), "Đến ngày", "Đến ngày YYYY[-MM[-DD]] / to date.", single=True),
+               "Văn bản được dẫn: 57-KL/TW, 'ket luan 57' / cited directive.", metavar="SỐ_HIỆU"),
+    FilterSpec("kind", ("kind", "loai"), ("--kind",), "Loại bài", "Loại bài, ví dụ 'Hội nghị tổng kết' / article kind.",
+               metavar="LOẠI"),
+    FilterSpec("from", ("from", "tu"), ("--from",), "Từ ngày", "Từ ngày YYYY[-MM[-DD]] / from date.", single=True,
+               metavar="NGÀY"),
+    FilterSpec("to", ("to", "den"), ("--to",), "Đến ngày", "Đến ngày YYYY[-MM[-DD]] / to date.", single=True,
+               metavar="NGÀY"),
 )
 BY_NAME = {spec.name: spec for spec in FILTERS}
 # Field names a user may write in the query, in English or Vietnamese without accents.

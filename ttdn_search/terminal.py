@@ -12,6 +12,31 @@ from ttdn_search.filters import BY_NAME, FACET_FILTER
 from ttdn_search.results import SearchResult, interpreted_note, match_note
 
 Style = Callable[[str], str]
+
+# `ttdn search --help`: what a query may hold.
+SEARCH_HELP = """Tìm kiếm bài viết / search articles.
+
+\b
+Ví dụ:
+  ttdn search "hội nghị tổng kết thông tin đối ngoại" -p "Nghệ An"
+  ttdn search 'province:"Hưng Yên" year:2019 directive:59-KH/BCĐTTĐN'
+  ttdn search "57-kl/tw" --sort date --json
+  ttdn search --queries queries.jsonl --nl
+
+\b
+Cú pháp / syntax:
+  thông tin đối ngoại    các từ như đã gõ: dấu như đã gõ, mỗi từ đứng liền
+  thong tin doi ngoai    không dấu: mọi cách bỏ dấu (đ = d)
+  "đối ngoại tỉnh"       một cụm chính xác / an exact phrase
+  Huế OR "Đà Nẵng"       một trong hai; AND và ( ) để nhóm
+  NOT covid, -covid, -"Hà Nội"   loại bài chứa từ hoặc cụm đó / exclude
+  province:"Nghệ An" year:2024 directive:57-KL/TW kind:"Hội nghị tổng kết"
+  unit:"Lâm Đồng" (đơn vị sau 1/7/2025)  mentioned:2030 (năm bài nhắc đến)
+Truy vấn bắt đầu bằng "-": ttdn search -- -covid (hoặc "-covid").
+Khi không bài nào chứa đúng như đã gõ, kết quả nới dần (bỏ dấu, từ đứng rời, phần lớn các từ)
+và dòng đầu nói rõ điều đó.
+"""
+
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
@@ -77,3 +102,42 @@ def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = st
     for i, h in enumerate(res.hits, offset + 1):
         meta = " · ".join(x for x in (h.date, h.province) if x)
         yield f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id})"
+
+
+def show_lines(doc: dict, bold: Style = str) -> Iterator[str]:
+    """`ttdn show`: the headline, the stored fields, every tag (the tags' own date once), the text."""
+    import json
+
+    yield bold(doc.get("title") or "")
+    shown_keys = ("id", "date", "source", "url", "path")
+    for key in shown_keys:
+        if doc.get(key):
+            yield f"{key}: {doc[key]}"
+    for key, value in (doc.get("tags") or {}).items():
+        if value and not (key in shown_keys and value == doc.get(key)):  # the tags' date is the article's
+            yield f"{key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
+    yield ""
+    yield doc.get("text") or ""
+
+
+def stats_lines(st: dict) -> Iterator[str]:
+    """`ttdn stats`."""
+    yield f"Chỉ mục: {st['index_dir']}"
+    yield f"Số bài: {st['articles']}"
+    yield f"Dung lượng: {st['size_bytes'] / 1e6:.1f} MB"
+    yield f"Cập nhật lần cuối: {st['last_update']}"
+    yield "Số giá trị mỗi nhóm lọc: " + ", ".join(f"{k} {v}" for k, v in st["facets"].items())
+
+
+def tag_lines(doc_id: str, title: str, tags: dict, bold: Style = str) -> Iterator[str]:
+    """`ttdn extract`: an article's id and headline, then each tag that has a value, and a blank line."""
+    yield bold(title or doc_id)
+    yield f"  id: {doc_id}"
+    labels = (("date", "ngày đăng"), ("event_date", "ngày sự kiện"), ("province", "tỉnh của bài"),
+              ("provinces", "các tỉnh nhắc đến"), ("provinces_new", "đơn vị sau 1/7/2025"),
+              ("years", "năm nhắc đến"), ("directives", "văn bản dẫn"), ("short_refs", "dẫn tắt"), ("kind", "loại bài"))
+    for key, label in labels:
+        value = tags.get(key)
+        if value:
+            yield f"  {label}: " + (", ".join(str(v) for v in value) if isinstance(value, list) else str(value))
+    yield ""
