@@ -96,3 +96,22 @@ def test_record_dates_vietnamese_form_read_and_impossible_ones_reported_not_drop
     dates = {h["id"]: (h["date"], h["date_source"]) for h in out["hits"]}
     assert dates == {"vn": ("2024-12-31", "record"), "bad": (None, None)}
     assert json.loads(run("search", "", "--index", tmp_path / "ix", "--json", "--from", "2024-12-31").stdout)["total"] == 1
+
+
+def test_exit_codes_tell_skipped_records_from_failures(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    good = json.dumps({"id": "a", "text": "Nội dung bài a về thông tin đối ngoại."}, ensure_ascii=False)
+    other = json.dumps({"id": "a", "text": "Một bài khác dùng lại id a."}, ensure_ascii=False)
+    (src / "tin.jsonl").write_text(f"{good}\n{{hỏng\n{other}\n", "utf-8")
+    r = run("index", src, "--index", tmp_path / "ix", "-q")
+    assert r.exit_code == 3, r.output  # indexed; some records skipped: its own code
+    assert r.stdout.startswith("Xong: thêm 1,")
+    # One line at a glance: how many, why, where.
+    summary = r.stderr.strip().splitlines()[-1]
+    assert summary.startswith("Đã bỏ qua 2 mục: ") and "tin.jsonl:2" in summary and "tin.jsonl:3" in summary
+    assert "JSON hỏng: tên trường phải nằm trong dấu nháy kép (cột 2)" in r.stderr  # not json's English
+    # A file that cannot be read at all is a failure, whatever else was indexed.
+    (src / "hong.html").write_bytes(b"\x00\xff\x00 binary")
+    assert run("index", src, "--index", tmp_path / "ix", "-q").exit_code == 1
+    assert run("index", SAMPLES, "--index", tmp_path / "ix2", "-q").exit_code == 0

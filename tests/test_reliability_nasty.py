@@ -120,7 +120,9 @@ def test_each_bad_input_gets_one_line_with_its_path(nasty):
     lines = [ln for ln in run.stderr.splitlines() if ln.strip()]
     skip_lines = [ln for ln in lines if ln.startswith("Bỏ qua: ")]
     notices = [ln for ln in lines if ln.startswith("Lưu ý: ")]
-    assert len(skip_lines) + len(notices) == len(lines), f"unexpected stderr lines: {lines}"
+    # and the one summary line at the end, grouped by reason
+    assert lines[-1].startswith(f"Đã bỏ qua {len(skip_lines)} mục: ")
+    assert len(skip_lines) + len(notices) + 1 == len(lines), f"unexpected stderr lines: {lines}"
     # A record indexed with its unusable date left out says so, with its file and line.
     assert {_where(ln, folder) for ln in notices} == {"records.jsonl:12"}, notices
     assert "không phải chuỗi ngày tháng" in notices[0]

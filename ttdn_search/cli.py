@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ttdn_search import cli_vi
-from ttdn_search.errors import BadQuery, TtdnError
+from ttdn_search.errors import EXIT_FAILED, EXIT_RECORDS_SKIPPED, BadQuery, TtdnError
 from ttdn_search.terminal import SEARCH_HELP
 
 cli_vi.install(click)  # click's own messages in Vietnamese first
@@ -133,34 +133,34 @@ def main():
 def index(paths, index_dir, rebuild, jobs, quiet, as_json):
     """Lập chỉ mục các tệp .txt, .html, .jsonl(.gz) / index files and folders.
 
-    Exit 0 khi mọi tệp được đọc; 1 khi có tệp bị bỏ qua (phần còn lại vẫn được lập chỉ mục).
+    Mã thoát: 0 xong; 3 xong nhưng có bản ghi bị bỏ qua (dòng JSON hỏng, id trùng, bài rỗng); 1 có tệp
+    không đọc được hoặc lỗi (phần còn lại vẫn được lập chỉ mục); 2 sai cách dùng.
 
     \b
     Ví dụ: ttdn index ../shared/corpus/seeds --index ./index
     """
     from ttdn_search.indexer import build_index
 
-    show_progress = not quiet and not as_json and sys.stderr.isatty()
-    bar = None
-    if show_progress:
-        bar = click.progressbar(length=0, label="Đang lập chỉ mục", file=sys.stderr, show_pos=True)
-        bar.__enter__()
+    from ttdn_search.ingest import Notice
+    from ttdn_search.progress import Progress, count_records
 
-    def on_skip(sk):  # shown even with --quiet: quiet hides the progress bar only
-        from ttdn_search.ingest import Notice
+    # A progress line only on a terminal (never in a log or a pipe), and never with --quiet or --json.
+    bar = Progress(sys.stderr, count_records(paths)) if not quiet and not as_json and sys.stderr.isatty() else None
 
-        click.echo(f"{'Lưu ý' if isinstance(sk, Notice) else 'Bỏ qua'}: {sk}", err=True)
-
-    def progress(n):
-        if bar is not None:
-            bar.length = (bar.length or 0) + n
-            bar.update(n)
+    def on_skip(sk):  # shown even with --quiet: quiet hides the progress line only
+        line = f"{'Lưu ý' if isinstance(sk, Notice) else 'Bỏ qua'}: {sk}"
+        if bar is None:
+            click.echo(line, err=True)
+            return
+        bar.say(line)
+        if getattr(sk, "record", False):
+            bar.advance(1)
 
     try:
-        report = build_index(paths, index_dir, rebuild=rebuild, jobs=jobs, progress=progress, on_skip=on_skip)
+        report = build_index(paths, index_dir, rebuild=rebuild, jobs=jobs, progress=bar and bar.advance, on_skip=on_skip)
     finally:
         if bar is not None:
-            bar.__exit__(None, None, None)
+            bar.close()
     if as_json:
         _echo_json(report.to_json())
     else:
@@ -170,8 +170,14 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
             + (f", lưu ý {len(report.notices)}" if report.notices else "")
             + f"; chỉ mục '{index_dir}' có {report.total} bài ({report.seconds:.1f} s)."
         )
+    if report.skipped and not as_json:
+        from ttdn_search.terminal import skipped_summary
+
+        click.echo(skipped_summary(report.skipped), err=True)
+    if any(not sk.record for sk in report.skipped):
+        sys.exit(EXIT_FAILED)  # an input that could not be read at all
     if report.skipped:
-        sys.exit(1)
+        sys.exit(EXIT_RECORDS_SKIPPED)
 
 
 FACET_ORDER = click.option(

@@ -1,6 +1,12 @@
 """The errors ttdn-search raises for things a user can fix; the CLI turns them into one-line messages."""
 
 
+# Exit codes of every command: 0 ok; 1 failed (an error, or an input that could not be read at all);
+# 2 usage (a bad option or value); 3 `ttdn index` finished but some records of readable files were
+# skipped (a bad JSONL line, an empty text, an id used twice): the rest is indexed, cron can tell.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RECORDS_SKIPPED = 0, 1, 2, 3
+
+
 class TtdnError(Exception):
     """Something the user can fix; the message says what to do next."""
 
@@ -43,3 +49,25 @@ def shown(value: object, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return f"'{text}'"
+
+
+# json's own messages (English), as a user reads them.
+_JSON_REASONS = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting property name enclosed in double quotes": "tên trường phải nằm trong dấu nháy kép",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Unterminated string starting at": "chuỗi chưa đóng dấu nháy",
+    "Extra data": "thừa dữ liệu sau đối tượng JSON",
+    "Invalid control character at": "ký tự điều khiển trong chuỗi",
+    "Invalid \\escape": "ký tự thoát (\\) sai",
+    "Invalid \\uXXXX escape": "mã \\uXXXX sai",
+}
+
+
+def json_reason(exc) -> str:
+    """Why a JSON text is broken, in Vietnamese, with the column: "tên trường phải … (cột 2)"."""
+    msg = getattr(exc, "msg", str(exc))
+    reason = _JSON_REASONS.get(msg, msg)
+    col = getattr(exc, "colno", None)
+    return f"{reason} (cột {col})" if col else reason

@@ -106,7 +106,8 @@ def _prepare_safe(article: Article) -> dict | Skipped:
     except Exception as exc:  # one bad article must not stop the run
         from ttdn_search.ingest import Skipped
 
-        return Skipped(article.path or article.id, f"lỗi khi phân tích bài '{article.id}': {exc!r}")
+        return Skipped(article.path or article.id, f"lỗi khi phân tích bài '{article.id}': {exc!r}", article.line,
+                       record=True)
 
 
 def _worker_init(parent: int) -> None:
@@ -306,7 +307,7 @@ def _to_index(paths, known_raw, existing, report: IndexReport, skip, progress) -
                 # The same record twice (an export that repeats itself): one article, nothing lost.
                 report.duplicates += 1
             elif isinstance(item, Unchanged):
-                skip(Skipped(item.id, reused.format(item.id)))
+                skip(Skipped(item.id, reused.format(item.id), record=True))
             else:
                 skip(Skipped(item.path or item.id, reused.format(item.id), item.line))
             continue

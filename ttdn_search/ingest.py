@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable, Iterator
 
+from ttdn_search.errors import json_reason
 from ttdn_search.extract.dates import parse_record_date
 from ttdn_search.normalize import normalize
 from ttdn_search.pagetext import clean_page
@@ -75,8 +76,16 @@ class _Said:
         return f"{where}: {self.reason}"
 
 
+@dataclass
 class Skipped(_Said):
-    """An input that could not be read: nothing of it is indexed."""
+    """An input that could not be read: nothing of it is indexed. `record`: one record of a file that was
+    read (a bad JSONL line, a reused id), not a file or folder that could not be."""
+
+    record: bool | None = None
+
+    def __post_init__(self):
+        if self.record is None:
+            self.record = self.line is not None
 
 
 class Notice(_Said):
@@ -279,7 +288,7 @@ def _read_jsonl(path: Path, root: Path | None, known: dict | None = None) -> Ite
                 yield Skipped(str(path), "dòng không phải UTF-8", lineno)
                 continue
             except json.JSONDecodeError as exc:
-                yield Skipped(str(path), f"JSON hỏng ({exc.msg})", lineno)
+                yield Skipped(str(path), f"JSON hỏng: {json_reason(exc)}", lineno)
                 continue
             try:
                 article = article_from_record(rec, f"{stem}:{lineno}", str(path))

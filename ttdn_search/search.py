@@ -25,7 +25,7 @@ from ttdn_search.engine.facet_counts import count_facets
 from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
 from ttdn_search.engine.segments import Segments
-from ttdn_search.errors import BadQuery, TtdnError, shown
+from ttdn_search.errors import BadQuery, TtdnError, json_reason, shown
 from ttdn_search.facets import FACET_NAMES, TIME_FACETS
 from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, from_batch, resolve_directives
 from ttdn_search.folder import default_index_dir, open_store, read_meta
@@ -351,7 +351,7 @@ class Searcher:
                     try:
                         rec = json.loads(line)
                     except ValueError as exc:
-                        raise BadQuery(f"dòng {lineno}: JSON hỏng ({exc})") from exc
+                        raise BadQuery(f"dòng {lineno}: JSON hỏng: {json_reason(exc)}") from exc
                     qid = str(rec.get("qid", lineno))
                     res = self.search(str(rec.get("query", "")), filters=from_batch(filters, rec),
                                       limit=int(rec.get("limit", limit)), offset=offset, sort=rec.get("sort", sort))

@@ -141,3 +141,19 @@ def tag_lines(doc_id: str, title: str, tags: dict, bold: Style = str) -> Iterato
         if value:
             yield f"  {label}: " + (", ".join(str(v) for v in value) if isinstance(value, list) else str(value))
     yield ""
+
+
+def skipped_summary(skipped) -> str:
+    """One line after `ttdn index`: how many inputs were skipped, grouped by reason, where (the lines)."""
+    groups: dict[str, list[str]] = {}
+    for sk in skipped:
+        # One group per kind of reason: "trùng id '…'" for every id, "(có byte NUL ở vị trí …)" dropped.
+        reason = " ".join(re.sub(r"\s*\([^)]*\)|'[^']*'", lambda m: "" if m.group().lstrip().startswith("(") else "…",
+                                 sk.reason).split())
+        where = f"{sk.path}:{sk.line}" if sk.line else sk.path
+        groups.setdefault(reason, []).append(where)
+    parts = []
+    for reason, where in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        shown = ", ".join(where[:3]) + (f", … (+{len(where) - 3})" if len(where) > 3 else "")
+        parts.append(f"{len(where)} × {reason} ({shown})")
+    return f"Đã bỏ qua {len(skipped)} mục: " + "; ".join(parts) + "."
