@@ -40,3 +40,9 @@ def test_fold_removes_diacritics_and_d():
 def test_has_diacritics():
     assert has_diacritics("đi") and has_diacritics("hòa")
     assert not has_diacritics("thong tin doi ngoai 57-KL/TW")
+
+
+def test_a_long_run_of_letters_is_left_as_it_is():
+    # 67,200 letters with no space (its cost grew with its square: minutes; see BENCHMARKS.md)
+    run = "thongtindoingoai" * 4200
+    assert normalize(run + " hoà " + run[:20] + "hoà") == run + " hòa " + run[:20] + "hoà"

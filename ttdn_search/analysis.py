@@ -53,15 +53,23 @@ def canonical_date(raw: str) -> str:
     return f"{y}-{int(m):02d}-{int(d):02d}"
 
 
+# No key is longer than this: a 67,000-letter "word" (text pasted from a PDF without spaces) overflowed the
+# companion's 16-bit key length and lost its whole batch. Queries are cut the same way, so such a word is
+# still found by what it starts with.
+MAX_KEY_CHARS = 64
+
+
 def token_key(kind: str, text: str) -> str:
-    """The exact (diacritic-keeping, lower-case) index key of one token."""
+    """The exact (diacritic-keeping, lower-case) index key of one token, at most MAX_KEY_CHARS long."""
     if kind == "directive":
-        return canonical_directive(text)
-    if kind == "date":
-        return canonical_date(text)
-    if kind == "number":
-        return re.sub(r"[.,]", "", text)
-    return text.lower()
+        key = canonical_directive(text)
+    elif kind == "date":
+        key = canonical_date(text)
+    elif kind == "number":
+        key = re.sub(r"[.,]", "", text)
+    else:
+        key = text.lower()
+    return key[:MAX_KEY_CHARS]
 
 
 def iter_tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
@@ -106,11 +114,11 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
             parts = word.split()
             if all(p.isalnum() for p in parts):  # the usual case: syllables separated by spaces
                 if parts:
-                    out.append("_".join(parts).lower())
+                    out.append("_".join(p[:MAX_KEY_CHARS] for p in parts).lower())
                 continue
             sylls = _SYLLABLE_RE.findall(word)
             if sylls:
-                out.append("_".join(sylls).lower())
+                out.append("_".join(s[:MAX_KEY_CHARS] for s in sylls).lower())
 
 
 _SYLLABLE_RE = re.compile(_SYLLABLE)
@@ -118,5 +126,5 @@ _SYLLABLE_RE = re.compile(_SYLLABLE)
 
 def syllable_keys(text: str) -> list[str]:
     """Index keys of the syllable view of normalised text, one per position (`iter_tokens`' keys)."""
-    return [m.group().lower() if m.lastgroup == "syl" else token_key(m.lastgroup, m.group())
+    return [m.group()[:MAX_KEY_CHARS].lower() if m.lastgroup == "syl" else token_key(m.lastgroup, m.group())
             for m in TOKEN_RE.finditer(text)]
