@@ -20,3 +20,65 @@ def test_a_huge_glued_word_loses_nothing(tmp_path):
         assert s.search("hội nghị thông tin đối ngoại", limit=0).total == 300
         # Found by what the word starts with: the query is cut as the index was.
         assert [h.id for h in s.search(glued[:200], limit=3).hits] == ["dinh-lien"]
+
+
+def test_a_link_to_an_index_is_the_same_index(tmp_path):
+    import os
+
+    import pytest
+
+    from ttdn_search.errors import IndexLocked
+    from ttdn_search.folder import run_lock
+
+    samples = __import__("pathlib").Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+    real, link = tmp_path / "ix_two", tmp_path / "ix_link"
+    build_index([samples], real, jobs=1)
+    os.symlink(real, link)
+    # One run holds the folder: a second one through the link waits for the same lock.
+    with run_lock(real, wait=0):
+        with pytest.raises(IndexLocked):
+            build_index([samples], link, jobs=1, lock_wait=0)
+    # A rebuild through the link replaces the folder, and the link still points at it.
+    build_index([samples / "articles.jsonl"], link, rebuild=True, jobs=1)
+    assert link.is_symlink() and os.path.realpath(link) == str(real.resolve())
+    with Searcher(real) as s, Searcher(link) as t:
+        assert s.doc_count == t.doc_count < 14
+
+
+def test_a_folder_that_lost_its_table_of_contents_is_damaged_not_empty(tmp_path):
+    from pathlib import Path
+
+    import pytest
+
+    from ttdn_search.errors import IndexDamaged
+
+    samples = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+    ix = tmp_path / "ix"
+    build_index([samples], ix, jobs=1)
+    for toc in ix.glob("_MAIN_*.toc"):
+        toc.unlink()
+    before = sorted(p.name for p in ix.iterdir())
+    # Searching says damaged and how to rebuild, not "no index here, create one" ...
+    with pytest.raises(IndexDamaged, match="--rebuild"):
+        Searcher(ix)
+    # ... and following it with a plain index run touches nothing (Whoosh would delete the segments).
+    with pytest.raises(IndexDamaged, match="--rebuild"):
+        build_index([samples / "articles.jsonl"], ix, jobs=1)
+    assert sorted(p.name for p in ix.iterdir()) == before
+    build_index([samples], ix, rebuild=True, jobs=1)
+    with Searcher(ix) as s:
+        assert s.doc_count == 14
+
+
+def test_a_long_lived_searcher_sees_a_rebuild_that_kept_the_generation(tmp_path):
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+    ix = tmp_path / "ix"
+    build_index([samples], ix, jobs=1)  # one commit: generation 1
+    with Searcher(ix) as s:
+        assert s.doc_count == 14 and s.up_to_date()
+        build_index([samples / "articles.jsonl"], ix, rebuild=True, jobs=1)  # one commit again: generation 1
+        assert not s.up_to_date()  # `ttdn serve` asks this before every request
+        s.refresh()
+        assert s.up_to_date() and s.doc_count == Searcher(ix).doc_count < 14

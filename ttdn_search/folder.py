@@ -15,7 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
-from ttdn_search.errors import IndexLocked, IndexMissing, SchemaMismatch
+from ttdn_search.errors import IndexDamaged, IndexLocked, IndexMissing, SchemaMismatch
 
 META_FILE = "ttdn.json"
 # Seconds a second index run waits for the first one before it refuses (env TTDN_LOCK_WAIT).
@@ -49,8 +49,12 @@ def write_meta(index_dir: Path, **changes) -> None:
 
 
 def named(index_dir: Path) -> Path:
-    """The folder with a name of its own ('.' and '..' have none), for the files kept beside it."""
+    """The folder itself, for the lock and the files kept beside it: symbolic links followed (two runs
+    through `ix` and a link to it are one index, and a rebuild replaces the folder, not the link), and
+    '.' or '..' given their names."""
     index_dir = Path(index_dir)
+    if index_dir.is_symlink() or any(p.is_symlink() for p in index_dir.parents):
+        return index_dir.resolve()
     return index_dir if index_dir.name not in ("", ".", "..") else Path(os.path.abspath(index_dir))
 
 
@@ -96,6 +100,33 @@ def swap(new: Path, index_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def folder_identity(index_dir: Path):
+    """Which folder a path names now: a rebuild swaps in a new one, whose generation may be the old one's."""
+    try:
+        st = os.stat(index_dir)
+    except OSError:
+        return None
+    meta = read_meta(index_dir)
+    return st.st_dev, st.st_ino, meta.get("created") if isinstance(meta, dict) else None
+
+
+def refuse_damaged(folder: Path) -> None:
+    """A folder with no table of contents but with segment files or a ttdn.json that counts articles is a
+    damaged index, not an empty folder: creating an index in it would make Whoosh delete those segments.
+    Raise IndexDamaged (touching nothing) pointing to --rebuild."""
+    try:
+        segments = folder.is_dir() and any(p.suffix in (".seg", ".ttdn", ".pst", ".trm") for p in folder.iterdir())
+    except OSError:
+        segments = False
+    meta = read_meta(folder) if (folder / META_FILE).is_file() else {}
+    articles = meta.get("articles") if isinstance(meta, dict) else None
+    if segments or (isinstance(articles, int) and articles > 0):
+        raise IndexDamaged(
+            f"Chỉ mục '{folder}' bị hỏng: có dữ liệu của {articles or 'một số'} bài nhưng thiếu mục lục "
+            f"(_MAIN_*.toc); chưa ghi gì vào đó. Xây lại bằng: ttdn index ĐƯỜNG_DẪN --index {folder} --rebuild"
+        )
+
+
 def readable_dir(index_dir: Path) -> Path:
     """The folder to read: the index, or during a rebuild's swap (a few microseconds) the previous one."""
     index_dir = Path(index_dir)
@@ -137,6 +168,7 @@ def open_store(index_dir: Path):
 
     index_dir = readable_dir(Path(index_dir))
     if not has_index(index_dir):
+        refuse_damaged(index_dir)
         raise IndexMissing(
             f"Không tìm thấy chỉ mục tại '{index_dir}'. Hãy tạo bằng: ttdn index ĐƯỜNG_DẪN --index {index_dir}"
         )

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from ttdn_search.engine.vocab import VOCAB_FILE
 from ttdn_search.errors import NothingToIndex, TtdnError
 from ttdn_search.folder import (
-    HELD_LOCKS, default_index_dir, has_index, named, open_store, read_meta, recover_swap, run_lock, swap, write_meta,
+    HELD_LOCKS, default_index_dir, has_index, named, open_store, read_meta, recover_swap, refuse_damaged, run_lock,
+    swap, write_meta,
 )
 
 if TYPE_CHECKING:
@@ -181,7 +182,8 @@ def build_index(
 
     Raises IndexLocked when another run holds the index for longer than lock_wait seconds.
     """
-    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    # Through a symbolic link the run locks, writes and swaps the folder itself (see folder.named).
+    index_dir = named(Path(index_dir) if index_dir is not None else default_index_dir())
     paths = list(paths)
     batch_size = batch_size or batch_size_from_env()
     with run_lock(index_dir, lock_wait):
@@ -213,6 +215,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     start = time.perf_counter()
     report = IndexReport()
     # A new index is created with its first article: a run that finds none creates nothing.
+    if not fresh and not has_index(index_dir):
+        refuse_damaged(index_dir)  # segments without a table of contents: never created over
     store = None if fresh or not has_index(index_dir) else open_store(index_dir)
     existing, known_raw = store.existing_hashes() if store else ({}, {})
     jobs = jobs or os.cpu_count() or 1

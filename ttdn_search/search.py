@@ -28,7 +28,7 @@ from ttdn_search.engine.segments import Segments
 from ttdn_search.errors import BadQuery, TtdnError, json_reason, shown
 from ttdn_search.facets import FACET_NAMES, TIME_FACETS
 from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, from_batch, resolve_directives
-from ttdn_search.folder import default_index_dir, open_store, read_meta
+from ttdn_search.folder import default_index_dir, folder_identity, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
 from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info
 
@@ -64,6 +64,10 @@ class Searcher:
 
     def __init__(self, index_dir: str | Path | None = None):
         self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+        self._open()
+
+    def _open(self) -> None:
+        self._opened_as = folder_identity(self.index_dir)
         for attempt in range(5):
             self._store = open_store(self.index_dir)
             try:
@@ -89,11 +93,16 @@ class Searcher:
         self.close()
 
     def up_to_date(self) -> bool:
-        """False when an index run has committed since this searcher opened (see `refresh`)."""
-        return self._reader.up_to_date()
+        """False when an index run has committed since this searcher opened, or a rebuild replaced the
+        folder (see `refresh`)."""
+        return folder_identity(self.index_dir) == self._opened_as and self._reader.up_to_date()
 
     def refresh(self) -> None:
-        """See what an index run committed since this searcher opened."""
+        """See what an index run committed since this searcher opened (a replaced folder is opened anew)."""
+        if folder_identity(self.index_dir) != self._opened_as:
+            self.close()
+            self._open()
+            return
         reader = self._reader.refresh()
         if reader is not self._reader:
             self._reader.close()
