@@ -115,3 +115,14 @@ def test_exit_codes_tell_skipped_records_from_failures(tmp_path):
     (src / "hong.html").write_bytes(b"\x00\xff\x00 binary")
     assert run("index", src, "--index", tmp_path / "ix", "-q").exit_code == 1
     assert run("index", SAMPLES, "--index", tmp_path / "ix2", "-q").exit_code == 0
+
+
+def test_a_batch_line_nested_too_deep_is_one_failed_line(tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": ' + "[" * 3000 + "]" * 3000 + '}\n{"query": "thông tin"}\n', "utf-8")
+    ix = tmp_path / "ix"
+    assert run("index", SAMPLES, "--index", ix, "-q").exit_code == 0
+    r = run("search", "--queries", batch, "--index", ix, "--nl")
+    assert r.exit_code == 1 and "dòng 1" in r.stderr and "Traceback" not in r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert lines[0]["error"].endswith("JSON lồng quá sâu") and lines[1]["total"] > 0

@@ -88,3 +88,12 @@ def test_the_cli_draws_it_on_a_terminal_only(tmp_path):
     # Not a terminal: no progress line at all.
     piped = subprocess.run(cmd + ["--rebuild"], capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and "Đang lập chỉ mục" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_counting_never_opens_a_fifo_or_a_device(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "ong.jsonl")
+    os.symlink("/dev/zero", tmp_path / "khong.jsonl")
+    (tmp_path / "a.jsonl").write_text('{"text": "x"}\n', "utf-8")
+    assert count_records([tmp_path]) == 1

@@ -82,3 +82,29 @@ def test_a_long_lived_searcher_sees_a_rebuild_that_kept_the_generation(tmp_path)
         assert not s.up_to_date()  # `ttdn serve` asks this before every request
         s.refresh()
         assert s.up_to_date() and s.doc_count == Searcher(ix).doc_count < 14
+
+
+def test_inputs_that_are_not_regular_files_or_not_utf8_names_are_reported_and_the_rest_indexed(tmp_path):
+    import os
+
+    src = tmp_path / "in"
+    src.mkdir()
+    good = {"id": "tot", "text": "Bài tốt về thông tin đối ngoại của tỉnh."}
+    (src / "tot.jsonl").write_text(json.dumps(good, ensure_ascii=False) + "\n", "utf-8")
+    os.mkfifo(src / "ong.jsonl")  # a FIFO: reading it would wait forever
+    os.symlink("/dev/zero", src / "khong.txt")  # never ends
+    os.symlink("/dev/zero", src / "khong.jsonl")
+    deep = "[" * 2000 + "]" * 2000  # nested past Python's recursion limit
+    (src / "sau.jsonl").write_text(deep + "\n" + json.dumps({"id": "sau-2", "text": "Bài thứ hai vẫn được đọc."}) + "\n",
+                                   "utf-8")
+    name = os.fsdecode(b"bai-\xff\xfe.txt")  # a file name that is not UTF-8
+    (src / name).write_text("Tiêu đề bài\n\nNội dung bài có tên tệp lạ về thông tin đối ngoại.", "utf-8")
+    said = []
+    report = build_index([src], tmp_path / "ix", jobs=1, on_skip=said.append)
+    reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
+    assert "không phải tệp thường" in reasons["ong.jsonl"]
+    assert "không phải tệp thường" in reasons["khong.txt"] and "không phải tệp thường" in reasons["khong.jsonl"]
+    assert reasons["sau.jsonl"] == "JSON lồng quá sâu"
+    with Searcher(tmp_path / "ix") as s:
+        ids = sorted(d["id"] for d in s.documents())
+    assert ids[:2] == ["in/bai-\ufffd\ufffd", "sau-2"] and "tot" in ids and len(ids) == 3

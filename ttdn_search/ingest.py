@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterable, Iterator
@@ -140,7 +141,7 @@ def _file_id(path: Path, root: Path | None) -> str:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return name
+    return _shown(name)
 
 
 _TOO_LONG = f"bài quá dài (hơn {MAX_ARTICLE_CHARS:,} ký tự), không phải một bài báo".replace(",", ".")
@@ -159,20 +160,20 @@ def _file_text(path: Path) -> str | None:
 def _read_text_file(path: Path, root: Path | None) -> Iterator[Article | Skipped]:
     text = _file_text(path)
     if text is None:
-        yield Skipped(str(path), "tệp rỗng")
+        yield Skipped(_shown(path), "tệp rỗng")
         return
     page = clean_page(text)
     if not page.body and not page.title:
-        yield Skipped(str(path), "không có nội dung bài viết")
+        yield Skipped(_shown(path), "không có nội dung bài viết")
         return
     if _too_long(page.body):
-        yield Skipped(str(path), _TOO_LONG)
+        yield Skipped(_shown(path), _TOO_LONG)
         return
     yield Article(
         id=_file_id(path, root),
         title=page.title,
         text="\n".join(page.body),
-        path=str(path),
+        path=_shown(path),
         meta_lines=page.meta_lines,
     )
 
@@ -182,15 +183,15 @@ def _read_html_file(path: Path, root: Path | None) -> Iterator[Article | Skipped
 
     text = _file_text(path)
     if text is None:
-        yield Skipped(str(path), "tệp rỗng")
+        yield Skipped(_shown(path), "tệp rỗng")
         return
     page = html_to_page(text)
     clean = clean_page("\n".join(page.lines), title=page.title)
     if not clean.body:
-        yield Skipped(str(path), "không tìm thấy nội dung bài viết trong HTML")
+        yield Skipped(_shown(path), "không tìm thấy nội dung bài viết trong HTML")
         return
     if _too_long(clean.body):
-        yield Skipped(str(path), _TOO_LONG)
+        yield Skipped(_shown(path), _TOO_LONG)
         return
     yield Article(
         id=_file_id(path, root),
@@ -198,7 +199,7 @@ def _read_html_file(path: Path, root: Path | None) -> Iterator[Article | Skipped
         text="\n".join(clean.body),
         date=page.date,
         url=page.url,
-        path=str(path),
+        path=_shown(path),
         meta_lines=page.meta_lines + clean.meta_lines,
     )
 
@@ -273,7 +274,7 @@ def _read_jsonl(path: Path, root: Path | None, known: dict | None = None) -> Ite
     with opener(path, "rb") as fh:
         for lineno, raw in enumerate(_bounded_lines(fh), 1):
             if raw is None:
-                yield Skipped(str(path), f"dòng quá dài (hơn {MAX_RECORD_BYTES // (1024 * 1024)} MB)", lineno)
+                yield Skipped(_shown(path), f"dòng quá dài (hơn {MAX_RECORD_BYTES // (1024 * 1024)} MB)", lineno)
                 continue
             if not raw.strip():
                 continue
@@ -284,19 +285,22 @@ def _read_jsonl(path: Path, root: Path | None, known: dict | None = None) -> Ite
                 continue
             try:
                 rec = json.loads(raw.decode("utf-8"))
+            except RecursionError:
+                yield Skipped(_shown(path), "JSON lồng quá sâu", lineno)
+                continue
             except UnicodeDecodeError:
-                yield Skipped(str(path), "dòng không phải UTF-8", lineno)
+                yield Skipped(_shown(path), "dòng không phải UTF-8", lineno)
                 continue
             except json.JSONDecodeError as exc:
-                yield Skipped(str(path), f"JSON hỏng: {json_reason(exc)}", lineno)
+                yield Skipped(_shown(path), f"JSON hỏng: {json_reason(exc)}", lineno)
                 continue
             try:
-                article = article_from_record(rec, f"{stem}:{lineno}", str(path))
+                article = article_from_record(rec, f"{stem}:{lineno}", _shown(path))
                 article.line = lineno
                 article.raw_key = key
                 yield article
             except ValueError as exc:
-                yield Skipped(str(path), str(exc), lineno)
+                yield Skipped(_shown(path), str(exc), lineno)
 
 
 def _reader_for(path: Path):
@@ -319,17 +323,17 @@ def _walk(root: Path) -> Iterator[Path | Skipped]:
         try:
             st = folder.stat()
         except OSError as exc:
-            yield Skipped(str(folder), f"không đọc được thư mục ({exc.strerror})")
+            yield Skipped(_shown(folder), f"không đọc được thư mục ({exc.strerror})")
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            yield Skipped(str(folder), "vòng lặp liên kết tượng trưng, bỏ qua")
+            yield Skipped(_shown(folder), "vòng lặp liên kết tượng trưng, bỏ qua")
             continue
         seen.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield Skipped(str(folder), f"không đọc được thư mục ({exc.strerror})")
+            yield Skipped(_shown(folder), f"không đọc được thư mục ({exc.strerror})")
             continue
         subdirs = []
         for entry in entries:
@@ -350,12 +354,12 @@ def iter_paths(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, Path 
     for given in paths:
         p = Path(given)
         if not p.exists():
-            yield Skipped(str(p), "không tồn tại")
+            yield Skipped(_shown(p), "không tồn tại")
         elif p.is_dir():
             for item in _walk(p):
                 yield item if isinstance(item, Skipped) else (item, p)
         elif _reader_for(p) is None:
-            yield Skipped(str(p), "định dạng không hỗ trợ (cần .txt, .html, .htm, .jsonl, .jsonl.gz)")
+            yield Skipped(_shown(p), "định dạng không hỗ trợ (cần .txt, .html, .htm, .jsonl, .jsonl.gz)")
         else:
             yield (p, None)
 
@@ -364,18 +368,30 @@ def read_file(path: Path, root: Path | None = None, known: dict | None = None) -
     """Articles in one file; problems come back as Skipped items, never as exceptions. `known` maps the
     `raw_key` of JSONL records an earlier run indexed to (id, content hash): those come back as Unchanged."""
     reader = _reader_for(path)
+    shown_path = _shown(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO hangs a read forever, /dev/zero never ends: only regular files are read.
+            yield Skipped(shown_path, "không phải tệp thường (FIFO, thiết bị, …), bỏ qua")
+            return
+        size = st.st_size
         if reader is not _read_jsonl and size > MAX_FILE_BYTES:
-            yield Skipped(str(path), f"tệp quá lớn ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+            yield Skipped(_shown(path), f"tệp quá lớn ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB)")
             return
         yield from (reader(path, root, known) if reader is _read_jsonl else reader(path, root))
     except _Unreadable as exc:
-        yield Skipped(str(path), str(exc))
+        yield Skipped(shown_path, str(exc))
     except PermissionError:
-        yield Skipped(str(path), "không có quyền đọc tệp")
+        yield Skipped(shown_path, "không có quyền đọc tệp")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        yield Skipped(str(path), f"lỗi đọc tệp ({getattr(exc, 'strerror', None) or exc})")
+        yield Skipped(shown_path, f"lỗi đọc tệp ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _shown(path) -> str:
+    """A path as text that can be stored and printed: a file name's bytes that are not UTF-8 become U+FFFD
+    (they came in as surrogates, which Whoosh cannot encode: one such name aborted the whole run)."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def iter_articles(paths: Iterable[str | os.PathLike], known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:

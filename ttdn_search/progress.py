@@ -24,6 +24,8 @@ def count_records(paths: Iterable) -> int:
         if isinstance(item, Skipped):
             continue
         path: Path = item[0]
+        if not path.is_file():  # a FIFO or a device is reported by the run, never opened here
+            continue
         if not path.name.lower().endswith(JSONL_SUFFIXES):
             total += 1
             continue

@@ -361,6 +361,8 @@ class Searcher:
                         rec = json.loads(line)
                     except ValueError as exc:
                         raise BadQuery(f"dòng {lineno}: JSON hỏng: {json_reason(exc)}") from exc
+                    except RecursionError:
+                        raise BadQuery(f"dòng {lineno}: JSON lồng quá sâu") from None
                     qid = str(rec.get("qid", lineno))
                     res = self.search(str(rec.get("query", "")), filters=from_batch(filters, rec),
                                       limit=int(rec.get("limit", limit)), offset=offset, sort=rec.get("sort", sort))
