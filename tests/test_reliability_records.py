@@ -108,3 +108,38 @@ def test_inputs_that_are_not_regular_files_or_not_utf8_names_are_reported_and_th
     with Searcher(tmp_path / "ix") as s:
         ids = sorted(d["id"] for d in s.documents())
     assert ids[:2] == ["in/bai-\ufffd\ufffd", "sau-2"] and "tot" in ids and len(ids) == 3
+
+
+def test_a_long_lived_searcher_answers_after_a_rebuild_swapped_its_files(tmp_path):
+    def write(path, prefix, n, text):
+        path.write_text("".join(json.dumps({"id": f"{prefix}{i}", "text": text.format(i)}, ensure_ascii=False) + "\n"
+                                for i in range(n)), "utf-8")
+
+    write(tmp_path / "a.jsonl", "a", 400, "Bài {0} hội nghị thông tin đối ngoại tỉnh số {0}.")
+    build_index([tmp_path / "a.jsonl"], tmp_path / "ix", jobs=1, batch_size=50)
+    with Searcher(tmp_path / "ix") as s:  # --queries and the library keep one searcher for long
+        write(tmp_path / "b.jsonl", "b", 30, "Tin {} về biên giới và hội nghị.")
+        build_index([tmp_path / "b.jsonl"], tmp_path / "ix", rebuild=True, jobs=1)
+        # It crashed with TypeError in stored_fields; now it reopens and answers from the new index.
+        res = s.search("hội nghị", limit=5)
+        assert res.total == 30 and all(h.id.startswith("b") for h in res.hits)
+
+
+def test_ctrl_c_during_a_parallel_run_prints_one_message_not_worker_tracebacks(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    text = "Ban Chỉ đạo công tác thông tin đối ngoại tỉnh tổ chức hội nghị tổng kết năm {0} tại hội trường. " * 20
+    (tmp_path / "tin.jsonl").write_text("".join(json.dumps({"id": f"t{i}", "text": text.format(i)}, ensure_ascii=False)
+                                                + "\n" for i in range(4000)), "utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "ttdn_search", "index", str(tmp_path / "tin.jsonl"), "--index",
+                             str(tmp_path / "ix"), "-j", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, (out, err)
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 2, err
+    assert "Ctrl-C" in err

@@ -127,3 +127,10 @@ def test_an_applied_value_is_shown_as_applied_not_offered_again(index):
     # The facet's own value links to the page without the filter, marked as the current one.
     assert 'aria-current="true"' in html
     assert "f_province=Th%E1%BB%ABa" not in html
+
+
+def test_dates_that_do_not_exist_are_refused_and_a_reversed_span_is_the_same_span(searcher):
+    with pytest.raises(BadQuery, match="không có thật"):
+        searcher.search("", Filters(date_from="2024-02-31"))
+    forward = searcher.search("", Filters(date_from="2019", date_to="2024-06"), limit=0).total
+    assert forward == searcher.search("", Filters(date_from="2024-06", date_to="2019"), limit=0).total > 0

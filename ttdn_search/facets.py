@@ -46,3 +46,11 @@ def unit_name(name: str) -> str:
     from ttdn_search.extract.provinces import old_unit
 
     return old_unit(name) or name
+
+
+def new_unit_of(province: str | None) -> str | None:
+    """The unit after 1 July 2025 that holds a province (None for none or an unknown name)."""
+    from ttdn_search.extract.provinces import lookup
+
+    unit = lookup(province) if province else None
+    return unit.new_unit if unit else None

@@ -174,9 +174,12 @@ def parse_date(value: str, end: bool = False) -> str:
         raise BadQuery(f"Tháng không hợp lệ trong {shown(value)}.")
     if d is None:
         return f"{y}-{int(mo):02d}-31" if end else f"{y}-{int(mo):02d}-01"
-    if not 1 <= int(d) <= 31:
-        raise BadQuery(f"Ngày không hợp lệ trong {shown(value)}.")
-    return f"{y}-{int(mo):02d}-{int(d):02d}"
+    import datetime
+
+    try:
+        return datetime.date(int(y), int(mo), int(d)).isoformat()
+    except ValueError:  # 2024-02-31, 2023-02-29: a day that does not exist
+        raise BadQuery(f"Ngày không có thật: {shown(value)}.") from None
 
 
 def resolve_province(name: str) -> str:
@@ -257,6 +260,8 @@ def filter_bitmap(f: Filters, view, known_directives=()) -> int | None:
     if f.date_from or f.date_to:
         lo = parse_date(f.date_from) if f.date_from else "0000-01-01"
         hi = parse_date(f.date_to, end=True) if f.date_to else "9999-12-31"
+        if lo > hi:  # given the wrong way round: the same span, as -y 2021-2019 is
+            lo, hi = parse_date(f.date_to), parse_date(f.date_from, end=True)
         parts.append(view.date_range(int(lo.replace("-", "")), int(hi.replace("-", ""))))
     if not parts:
         return None

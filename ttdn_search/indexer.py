@@ -126,6 +126,11 @@ def _worker_init(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:
         os._exit(1)
+    # Ctrl-C is the parent's to handle (its one message); workers printed 49-71 lines of tracebacks.
+    with contextlib.suppress(Exception):
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _prepared(articles: Iterator[Article], jobs: int) -> Iterator[dict | Skipped]:

@@ -26,7 +26,7 @@ from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
 from ttdn_search.engine.segments import Segments
 from ttdn_search.errors import BadQuery, TtdnError, json_reason, shown
-from ttdn_search.facets import FACET_NAMES, TIME_FACETS
+from ttdn_search.facets import FACET_NAMES, TIME_FACETS, new_unit_of
 from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, from_batch, resolve_directives
 from ttdn_search.folder import default_index_dir, folder_identity, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
@@ -40,13 +40,6 @@ SPELLING_DOCS = 10
 # A run of at least this many syllables may be answered without the one syllable that breaks it.
 MIN_DROP = 4
 _LEVEL_RANK = {EXACT: 0, FOLDED: 1, LOOSE: 2, "partial": 3}
-
-
-def _new_unit(province: str | None) -> str | None:
-    from ttdn_search.extract.provinces import lookup
-
-    unit = lookup(province) if province else None
-    return unit.new_unit if unit else None
 
 
 def _better(alt: tuple[str, int], res: tuple[str, int]) -> bool:
@@ -136,6 +129,19 @@ class Searcher:
     ) -> SearchResult:
         """The articles a query and filters select; facets list values by count (ties by value), or
         with facet_order="time" the year facets newest first."""
+        args = (query, filters, limit, offset, sort, facets, facet_limit, directive_lookup, facet_order)
+        try:
+            return self._search(*args)
+        except (OSError, TypeError, EOFError):
+            # An index run merged segments or swapped in a rebuild under a long-lived searcher (library,
+            # --queries, serve): the files it read are gone. Reopen and answer once more.
+            if self.up_to_date():
+                raise
+            self.refresh()
+            return self._search(*args)
+
+    def _search(self, query, filters, limit, offset, sort, facets, facet_limit, directive_lookup,
+                facet_order) -> SearchResult:
         t0 = time.perf_counter()
         query = query or ""
         if sort not in ("relevance", "date"):
@@ -393,7 +399,7 @@ class Searcher:
             date=st.get("date") or None,
             date_source=tags.get("date_source"),
             province=tags.get("province"),
-            province_new=_new_unit(tags.get("province")),
+            province_new=new_unit_of(tags.get("province")),
             provinces=tags.get("provinces", []),
             years=tags.get("years", []),
             directives=tags.get("directives", []),
@@ -419,9 +425,7 @@ class Searcher:
 
     def document(self, doc_id: str) -> dict | None:
         docnum = self._reader.document_number(id=doc_id)
-        if docnum is None:
-            return None
-        return dict(self._reader.stored_fields(docnum))
+        return None if docnum is None else dict(self._reader.stored_fields(docnum))
 
     def documents(self) -> Iterator[dict]:
         """The stored fields of every live article, in index order."""
@@ -433,13 +437,7 @@ class Searcher:
     def stats(self) -> dict:
         size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
         meta = read_meta(self.index_dir)
-        facets = self.all_facets()
-        return {
-            "articles": self.doc_count,
-            "index_dir": str(self.index_dir),
-            "size_bytes": size,
-            "last_update": meta.get("updated"),
-            "created": meta.get("created"),
-            "schema_version": meta.get("schema_version"),
-            "facets": {k: len(v) for k, v in facets.items()},
-        }
+        return {"articles": self.doc_count, "index_dir": str(self.index_dir), "size_bytes": size,
+                "last_update": meta.get("updated"), "created": meta.get("created"),
+                "schema_version": meta.get("schema_version"),
+                "facets": {k: len(v) for k, v in self.all_facets().items()}}
