@@ -469,3 +469,29 @@ def test_live_server_answers_head_and_reads_an_unescaped_utf8_query(live):
     body = soup_of(raw.split(b"\r\n\r\n", 1)[1].decode("utf-8"))
     assert body.find("input", id="q")["value"] == QUERY
     assert body.find(id="total").text == escaped.find(id="total").text
+
+
+def test_live_server_refuses_other_methods_with_its_own_page_and_headers(live):
+    for method in (b"POST", b"OPTIONS", b"PUT"):
+        raw = _raw(live, method + b" / HTTP/1.0\r\nContent-Length: 0\r\n\r\n")
+        head, _, body = raw.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 405") and b"Allow: GET, HEAD" in head, head
+        assert b"default-src 'none'" in head and b"frame-ancestors 'none'" in head and b"nosniff" in head
+        assert "chỉ để đọc" in body.decode("utf-8")
+    head = _raw(live, b"HEAD / HTTP/1.0\r\n\r\n").split(b"\r\n\r\n")[0]
+    server = [ln for ln in head.split(b"\r\n") if ln.lower().startswith(b"server:")]
+    assert server == [b"Server: ttdn-search"], server  # no Python or http.server versions
+
+
+def test_live_server_says_when_its_folder_is_gone(samples_index, tmp_path):
+    import shutil
+
+    from ttdn_search.server import _App
+
+    copy = tmp_path / "ix"
+    shutil.copytree(samples_index, copy)
+    app = _App(copy)
+    assert app.page("q=" + quote(QUERY))[0] == 200
+    shutil.rmtree(copy)
+    status, html = app.page("q=" + quote(QUERY))
+    assert status == 503 and "Không tìm thấy chỉ mục" in html

@@ -131,3 +131,10 @@ def test_paging_and_sort(searcher):
     by_date = searcher.search("thông tin đối ngoại", sort="date", limit=20)
     dates = [h.date for h in by_date.hits if h.date]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_a_query_with_nothing_to_search_is_a_usage_error(searcher):
+    for q in ("!!! ???", "😀", "-"):
+        with pytest.raises(BadQuery, match="Không có chữ hay số"):
+            searcher.search(q)
+    assert searcher.search("", limit=0).total == searcher.search("-covid", limit=0).total > 0

@@ -151,6 +151,8 @@ class Searcher:
         if limit < 0 or offset < 0:
             raise BadQuery("--limit và --offset phải không âm.")
         aq = P.analyse(query)
+        if aq.node is not None and not any(leaf.run.keys for leaf in P.leaves(aq.node)):
+            raise BadQuery(f"Không có chữ hay số nào để tìm trong {shown(query)}; bỏ trống để liệt kê mọi bài.")
         chosen, why = aq, None
         readings = self._readings(aq)
         probed: dict[int, tuple] = {}  # matches found while choosing a reading, by query

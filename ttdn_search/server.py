@@ -21,9 +21,13 @@ class _App:
     def page(self, query_string: str) -> tuple[int, str]:
         state = PageState.from_params(parse_qs(query_string, keep_blank_values=False))
         with self.lock:
-            # Pick up what an index run committed since the last request.
-            if not self.searcher.up_to_date():
-                self.searcher.refresh()
+            try:
+                # Pick up what an index run committed since the last request (or the folder it rebuilt).
+                if not self.searcher.up_to_date():
+                    self.searcher.refresh()
+            except TtdnError as exc:  # the folder was removed or damaged: say so, as the CLI would
+                return 503, render_page(page_view(None, state, lambda st: "/" + st.query_string(), live=True,
+                                                  error=str(exc)))
             try:
                 res, err, status = run_state(self.searcher, state), None, 200
             except TtdnError as exc:
@@ -59,18 +63,31 @@ def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> T
             """What GET would answer, headers only (link checkers and `curl -I` ask this)."""
             self.do_GET(head=True)
 
-        def _send(self, status: int, html: str, head: bool = False) -> None:
+        def _not_allowed(self):
+            # The pages only read: any other method gets a page of ours (with the CSP), not http.server's 501.
+            self._send(405, _PLAIN.format("Trang này chỉ để đọc (GET)."), extra={"Allow": "GET, HEAD"})
+
+        do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
+
+        def _send(self, status: int, html: str, head: bool = False, extra: dict | None = None) -> None:
             body = html.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'")
+            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                                        "form-action 'self'; frame-ancestors 'none'")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
             self.end_headers()
             if not head:
                 self.wfile.write(body)
 
         def log_message(self, fmt, *args):
             pass
+
+        def version_string(self):
+            return "ttdn-search"  # the Server header names no Python or http.server versions
 
         def log_error(self, fmt, *args):
             import sys
