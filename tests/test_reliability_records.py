@@ -133,7 +133,7 @@ def test_ctrl_c_during_a_parallel_run_prints_one_message_not_worker_tracebacks(t
 
     text = "Ban Chỉ đạo công tác thông tin đối ngoại tỉnh tổ chức hội nghị tổng kết năm {0} tại hội trường. " * 20
     (tmp_path / "tin.jsonl").write_text("".join(json.dumps({"id": f"t{i}", "text": text.format(i)}, ensure_ascii=False)
-                                                + "\n" for i in range(4000)), "utf-8")
+                                                + "\n" for i in range(15000)), "utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "ttdn_search", "index", str(tmp_path / "tin.jsonl"), "--index",
                              str(tmp_path / "ix"), "-j", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)

@@ -163,7 +163,7 @@ _LEAD_CUE = re.compile(
 )
 # A date right after a document's number is the document's ("Kế hoạch số 59-KH/BCĐTTĐN ngày 28/01/2019").
 _DOCUMENT_BEFORE = re.compile(r"(?:[Ss]ố|[Ss]ố hiệu)[ \t]*\d[^,;.()\n]{0,30}$|\d+[ \t]*[/-][ \t]*[A-ZĐ][\w/\-]*[ \t]*(?:ngày[ \t]*)?$")
-_REVIEW = re.compile(r"tổng kết|[Tt]ổng kết", re.IGNORECASE)
+_REVIEW = re.compile(r"tổng kết", re.IGNORECASE)
 
 
 def event_date(body: str, anchor: str | None = None) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Iterable
 
 from ..normalize import fold, normalize
@@ -44,6 +45,7 @@ _AROUND = ["so", "cua", "no", "number", "decree", "directive", "resolution", "co
            "regulation", "plan", "law", "instruction"]
 
 
+@cache
 def _type_table() -> list[tuple[str, str, list[str]]]:
     """(folded word or abbreviation, the type word, its codes), longest first."""
     rows = []
@@ -123,9 +125,14 @@ def _only_words_around(qn: str, found) -> bool:
     for s, e, _ in sorted(found, reverse=True):
         rest = rest[:s] + " " + rest[e:]
     f = " " + re.sub(r"[^\w]+", " ", fold(rest).lower()) + " "
-    for words in sorted(list(_ISSUER_WORDS) + [k for k, _, _ in _type_table()] + _AROUND, key=len, reverse=True):
+    for words in _around_words():
         f = f.replace(f" {words} ", " ")
     return not f.strip()
+
+
+@cache
+def _around_words() -> tuple[str, ...]:
+    return tuple(sorted(list(_ISSUER_WORDS) + [k for k, _, _ in _type_table()] + _AROUND, key=len, reverse=True))
 
 
 def _short(qn: str, known: list[str], bare_number: bool = False) -> Resolution:
@@ -135,7 +142,7 @@ def _short(qn: str, known: list[str], bare_number: bool = False) -> Resolution:
         if f" {words} " in f:
             f = f.replace(f" {words} ", " ", 1)
             issuers.add(fold(code).upper())
-    f = re.sub(r" (?:cua|so|ngay|ban hanh|nam) ", " ", re.sub(r" (?:cua|so) ", " ", f))
+    f = re.sub(r" (?:cua|so|ngay|ban hanh|nam)(?= )", "", f)
     word, types = None, set()
     for key, tw, codes in _type_table():
         if f" {key} " in f:
