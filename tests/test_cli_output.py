@@ -68,3 +68,28 @@ def test_index_prints_its_summary(tmp_path):
     assert code == 0
     assert re.fullmatch(r"Xong: thêm 14, cập nhật 0, không đổi 0, trùng lặp 0, bỏ qua 0; chỉ mục '.*ix' có 14 bài "
                         r"\(\d+\.\d s\)\.", lines[-1])
+
+
+def test_nothing_from_an_article_or_a_file_name_can_drive_the_terminal(tmp_path):
+    """OSC/CSI escapes in titles set the window title, cleared the screen and planted hyperlinks in
+    `ttdn search` and `show` (piped output kept OSC). Text is cleaned at ingest; what a file name still
+    carries is printed escaped; JSON escapes the C1 controls too."""
+    import json
+
+    rec = {"id": "esc1", "title": "T\x1b]0;PWNED\x07 tin \x1b[2J đối ngoại \x9b31m",
+           "text": "Nội dung \x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\ thông tin đối ngoại \x00 x \x9d0;t\x9c."}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "esc.jsonl").write_text(json.dumps(rec) + "\n", "utf-8")
+    name = tmp_path / "in" / "a\x1b]0;PWN\x07.txt"
+    name.write_text("Tiêu đề về đối ngoại\n\nNội dung thông tin đối ngoại dài đủ để lập chỉ mục.\n", "utf-8")
+    ix = str(tmp_path / "ix")
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", str(tmp_path / "in"), "--index", ix, "-q"]).exit_code == 0
+    outs = [runner.invoke(main, args) for args in (
+        ["search", "đối ngoại", "--index", ix], ["show", "esc1", "--index", ix], ["search", "đối ngoại", "--index", ix, "--json"],
+        ["search", "đối ngoại", "--index", ix, "--nl"], ["show", "esc1", "--index", ix, "--json"], ["facets", "--index", ix])]
+    for r in outs:
+        assert r.exit_code == 0, r.output
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", r.output), repr(r.output)
+        assert "PWNED" not in r.output and "http://evil" not in r.output
+    assert "\\x1b]0;PWN\\x07" in outs[0].output  # the file-named article's id, shown escaped

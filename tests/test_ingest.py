@@ -140,3 +140,31 @@ def test_records_without_an_id_are_named_by_file_and_line(tmp_path):
             p.write_text("\n" + line, "utf-8")
     arts, _ = _articles([tmp_path])
     assert sorted(a.id for a in arts) == [f"{tmp_path.name}/mixed.jsonl:2", f"{tmp_path.name}/packed.jsonl:2"]
+
+
+def test_numbered_lines_reads_as_readline_does_whatever_the_chunk(monkeypatch):
+    """The JSONL reader takes a megabyte at a time; it must hand out exactly the lines, numbers and
+    too-long markers that reading line by line gives, wherever the chunks cut."""
+    import io
+    import random
+
+    from ttdn_search import lines as L
+
+    def by_readline(data: bytes, limit: int):
+        fh, out, n = io.BytesIO(data), [], 0
+        while raw := fh.readline(limit + 1):
+            n += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):
+                    raw = fh.readline(7)
+                out.append((n, None))
+            elif raw.strip():
+                out.append((n, raw))
+        return out
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        parts = [rng.choice([b"", b" ", b"\r", b'{"a": 1}', b"x" * rng.randrange(1, 60)]) for _ in range(rng.randrange(20))]
+        data = b"\n".join(parts) + rng.choice([b"", b"\n"])
+        monkeypatch.setattr(L, "_CHUNK", rng.choice([1, 3, 8, 64, 1 << 20]))
+        assert list(L.numbered_lines(io.BytesIO(data), 20)) == by_readline(data, 20), data

@@ -46,3 +46,17 @@ def test_a_long_run_of_letters_is_left_as_it_is():
     # 67,200 letters with no space (its cost grew with its square: minutes; see BENCHMARKS.md)
     run = "thongtindoingoai" * 4200
     assert normalize(run + " hoà " + run[:20] + "hoà") == run + " hòa " + run[:20] + "hoà"
+
+
+def test_terminal_escapes_and_control_characters_never_survive():
+    """Article text drove the terminal: OSC set the window title, CSI cleared the screen, OSC 8 planted
+    hyperlinks. Escape sequences go whole, other controls (NUL too) become spaces; tab and newline stay."""
+    from ttdn_search.normalize import normalize
+
+    text = ("T\x1b]0;PWNED\x07in \x1b[2J\x1b[31mđỏ\x1b[0m \x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\ "
+            "a\x00b \x9b31mc\x9d0;x\x9c d\x1bce\x7ff\x85g\th\ni")
+    out = normalize(text)
+    assert not any(ord(c) < 0x20 and c not in "\t\n" or 0x7F <= ord(c) < 0xA0 for c in out), repr(out)
+    for gone in ("PWNED", "http://evil", "[2J", "31m", "0;x"):
+        assert gone not in out, (gone, out)
+    assert out == "Tin đỏ link a b c de f g\th\ni"  # ESC c (reset the terminal) went whole

@@ -33,7 +33,6 @@ def _old_index(folder: Path, version) -> Path:
     (SCHEMA_VERSION - 1, "cũ hơn"),
     (None, "không có ttdn.json"),
     (SCHEMA_VERSION + 1, "mới hơn"),
-    ("1.0", "cũ hơn"),
 ])
 def test_other_schema_is_detected_and_rebuild_is_suggested(tmp_path, version, words):
     from ttdn_search.search import Searcher
@@ -139,6 +138,49 @@ def _fresh(tmp_path, **env) -> Path:
     return d
 
 
+@pytest.mark.parametrize("meta, words", [
+    ('{"schema_version": "%d"}' % SCHEMA_VERSION, 'schema_version = "%d", không phải một số nguyên' % SCHEMA_VERSION),
+    ('{"schema_version": %d, "format_version": "6"}' % SCHEMA_VERSION, "format_version"),
+    ("[4]", "không phải một đối tượng JSON"),
+    ('{"schema_version": ', "không phải JSON hợp lệ"),
+])
+def test_unreadable_ttdn_json_is_damage_not_an_old_version(tmp_path, meta, words):
+    """A string version was reported as "older schema (5, need 5)"; ttdn.json = [4] was a traceback."""
+    from ttdn_search.errors import IndexDamaged
+    from ttdn_search.search import Searcher
+
+    d = _fresh(tmp_path)
+    (d / "ttdn.json").write_text(meta, "utf-8")
+    with pytest.raises(IndexDamaged) as err:
+        Searcher(d)
+    assert words in str(err.value) and "--rebuild" in str(err.value)
+    for args in (["search", "thông tin", "--index", str(d)], ["stats", "--index", str(d)],
+                 ["index", str(SAMPLES), "--index", str(d), "-j", "1"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1 and "Traceback" not in result.output, (args, result.output)
+        assert result.stderr.startswith("Lỗi: ") and words in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_damaged_vocabulary_is_rebuilt_from_the_companions(tmp_path):
+    """vocab.json = [1,2,3] was a TypeError traceback on a did-you-mean; it is derived data, so the
+    suggestions come from the companions instead and the next run writes it anew."""
+    from ttdn_search.search import Searcher
+
+    def answers(d):
+        with Searcher(d) as s:
+            return [(r.total, r.suggestion, r.interpreted) for r in map(s.search, ("bien gioi", "thong tin doi ngaoi"))]
+
+    d = _fresh(tmp_path)
+    before = answers(d)
+    assert before[0][1] == "biên giới" and before[1][2] == "thong tin doi ngoai"
+    for broken in ("[1,2,3]", '{"w": {"a": [1, 2]}, "s": {}}', '{"w": {}, "s": {"x": "y"}}', "{"):
+        (d / "vocab.json").write_text(broken, "utf-8")
+        assert answers(d) == before, broken
+    result = CliRunner().invoke(main, ["index", str(SAMPLES), "--index", str(d), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((d / "vocab.json").read_text("utf-8"))["w"]
+
+
 def test_new_index_records_the_format_version(tmp_path):
     from ttdn_search.engine.format import FORMAT_VERSION, MAGIC, magic_version
 
@@ -150,7 +192,7 @@ def test_new_index_records_the_format_version(tmp_path):
     assert magic_version(b"TTDNC12\n") == 12 and magic_version(b"\x00" * 8) is None
 
 
-@pytest.mark.parametrize("fmt, words", [(3, "cũ hơn"), (99, "mới hơn"), ("x", "cũ hơn")])
+@pytest.mark.parametrize("fmt, words", [(3, "cũ hơn"), (99, "mới hơn")])
 def test_index_of_another_format_version_is_told_to_rebuild(tmp_path, fmt, words):
     from ttdn_search.search import Searcher
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ttdn_search import cli_vi
-from ttdn_search.errors import EXIT_FAILED, EXIT_RECORDS_SKIPPED, BadQuery, TtdnError
+from ttdn_search.errors import EXIT_FAILED, EXIT_RECORDS_SKIPPED, BadQuery, TtdnError, json_safe, printable
 from ttdn_search.terminal import SEARCH_HELP
 
 cli_vi.install(click)  # click's own messages in Vietnamese first
@@ -20,12 +20,17 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _echo_json(obj, nl: bool = False) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=None if nl else 2))
+    click.echo(json_safe(json.dumps(obj, ensure_ascii=False, indent=None if nl else 2)))
+
+
+def echo(message: object = "", err: bool = False) -> None:
+    """click.echo of text that may quote an index or a file name: control characters shown escaped."""
+    click.echo(printable(str(message)), err=err)
 
 
 def _fail(msg: str, code: int = 1):
     # One line, whatever the message quotes back from the user's input.
-    click.echo("Lỗi: " + " ".join(str(msg).split("\n")), err=True)
+    echo("Lỗi: " + " ".join(str(msg).split("\n")), err=True)
     sys.exit(code)
 
 
@@ -150,7 +155,7 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
     def on_skip(sk):  # shown even with --quiet: quiet hides the progress line only
         line = f"{'Lưu ý' if isinstance(sk, Notice) else 'Bỏ qua'}: {sk}"
         if bar is None:
-            click.echo(line, err=True)
+            echo(line, err=True)
             return
         bar.say(line)
         if getattr(sk, "record", False):
@@ -164,7 +169,7 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
     if as_json:
         _echo_json(report.to_json())
     else:
-        click.echo(
+        echo(
             f"Xong: thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
             f"trùng lặp {report.duplicates}, bỏ qua {len(report.skipped)}"
             + (f", lưu ý {len(report.notices)}" if report.notices else "")
@@ -173,7 +178,7 @@ def index(paths, index_dir, rebuild, jobs, quiet, as_json):
     if report.skipped and not as_json:
         from ttdn_search.terminal import skipped_summary
 
-        click.echo(skipped_summary(report.skipped), err=True)
+        echo(skipped_summary(report.skipped), err=True)
     if any(not sk.record for sk in report.skipped):
         sys.exit(EXIT_FAILED)  # an input that could not be read at all
     if report.skipped:
@@ -206,7 +211,7 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
     from ttdn_search.terminal import result_lines
 
     for line in result_lines(res, _bold, _mark):
-        click.echo(line)
+        echo(line)
 
 
 @main.command(help=SEARCH_HELP)
@@ -219,7 +224,7 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @click.option("--nl", is_flag=True, help="JSON Lines (một dòng) / newline-delimited JSON.")
-@click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8"),
+@click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8", errors="surrogateescape"),
               help="Tệp truy vấn, mỗi dòng một câu (văn bản hoặc JSON); '-' là stdin / batch file.")
 @FACET_ORDER
 @handle_errors
@@ -277,7 +282,7 @@ def directive(query, index_dir, filters, limit, offset, as_json, nl):
     from ttdn_search.terminal import directive_lines
 
     for line in directive_lines(res, query, offset, _bold):
-        click.echo(line)
+        echo(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,9 +310,9 @@ def facets(index_dir, facet_order, as_json):
         _echo_json({k: [asdict(c) for c in v] for k, v in all_f.items()})
         return
     for name, counts in all_f.items():
-        click.echo(click.style(f"{FACET_LABELS[name]} ({len(counts)})", bold=True))
+        click.echo(click.style(f"{FACET_LABELS[name]} ({len(counts)})", bold=True))  # our own label
         for c in counts:
-            click.echo(f"  {c.value}: {c.count}  [{c.filter}]")
+            echo(f"  {c.value}: {c.count}  [{c.filter}]")
 
 
 @main.command()
@@ -333,7 +338,7 @@ def show(doc_id, index_dir, as_json):
     from ttdn_search.terminal import show_lines
 
     for line in show_lines(doc, _bold):
-        click.echo(line)
+        echo(line)
 
 
 @main.command()
@@ -356,7 +361,7 @@ def stats(index_dir, as_json):
     from ttdn_search.terminal import stats_lines
 
     for line in stats_lines(st):
-        click.echo(line)
+        echo(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,7 +384,7 @@ def extract(paths, as_json):
     for item in iter_articles(paths):
         if isinstance(item, Skipped):
             skipped += 1
-            click.echo(f"Bỏ qua: {item}", err=True)
+            echo(f"Bỏ qua: {item}", err=True)
             continue
         tags = tag(item).to_json()
         if as_json:
@@ -388,7 +393,7 @@ def extract(paths, as_json):
         from ttdn_search.terminal import tag_lines
 
         for line in tag_lines(item.id, item.title, tags, _bold):
-            click.echo(line)
+            echo(line)
     if skipped:
         sys.exit(1)
 
@@ -420,7 +425,7 @@ def html(query, index_dir, filters, out_dir, limit, sort, facet_pages):
 
     with Searcher(index_dir) as s:
         page = write_static_site(s, query, filters, out_dir, limit=limit, sort=sort, facet_values=facet_pages)
-    click.echo(str(page.resolve()))
+    echo(str(page.resolve()))
 
 
 @main.command()

@@ -1,5 +1,7 @@
 """The errors ttdn-search raises for things a user can fix; the CLI turns them into one-line messages."""
 
+import re
+
 
 # Exit codes of every command: 0 ok; 1 failed (an error, or an input that could not be read at all);
 # 2 usage (a bad option or value); 3 `ttdn index` finished but some records of readable files were
@@ -41,6 +43,23 @@ class BadQuery(TtdnError):
     """A query or filter value that cannot be understood."""
 
     exit_code = 2
+
+
+_UNPRINTABLE = re.compile(r"(\x1b\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: every control character but tab and newline shown as its escape
+    (\\x1b), so nothing read from an index or a file name can move the cursor, clear the screen,
+    retitle the window or plant a hyperlink. Colour and bold (SGR: ESC [ digits m, what click.style
+    writes) are kept."""
+    return _UNPRINTABLE.sub(lambda m: m.group(1) or repr(m.group())[1:-1], text)
+
+
+def json_safe(text: str) -> str:
+    """json.dumps(..., ensure_ascii=False) output with DEL and the C1 controls escaped too (JSON escapes
+    only the C0 ones, and a terminal may act on U+009B as on ESC [)."""
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def shown(value: object, limit: int = 60) -> str:

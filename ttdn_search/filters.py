@@ -6,6 +6,7 @@ Repeated values of one filter are ORed, different filters ANDed; `from`/`to` kee
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -133,9 +134,16 @@ def from_options(**values) -> Filters:
 
 
 def from_batch(base: Filters, rec: dict) -> Filters:
-    """A --queries line's filters added to the command line's."""
-    return base.merged({k: ([v] if isinstance(v, str) else [str(x) for x in v])
-                        for k, v in rec.items() if k in BATCH_KEYS and v})
+    """A --queries line's filters added to the command line's: each a string, a whole number or a list
+    of them."""
+    def values(key, v) -> list[str]:
+        items = v if isinstance(v, list) else [v]
+        if not all(isinstance(x, str) or (type(x) is int) for x in items):
+            raise BadQuery(f'"{key}" phải là chuỗi, số nguyên hoặc danh sách của chúng, không phải '
+                           f"{shown(json.dumps(v, ensure_ascii=False))}")
+        return [str(x) for x in items]
+
+    return base.merged({k: values(k, v) for k, v in rec.items() if k in BATCH_KEYS and v not in (None, "", [])})
 
 
 def facet_filter_text(facet: str, value: str) -> str:

@@ -27,10 +27,34 @@ def default_index_dir() -> Path:
 
 
 def read_meta(index_dir: Path) -> dict:
+    """ttdn.json, or {} when it is missing or is not a JSON object (`check_versions` says which)."""
     try:
-        return json.loads((Path(index_dir) / META_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
+        meta = json.loads((Path(index_dir) / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _meta_damage(index_dir: Path) -> str | None:
+    """Why ttdn.json cannot be read, when it is there but is no JSON object of versions; None when fine
+    or missing."""
+    path = Path(index_dir) / META_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"không đọc được {META_FILE} ({exc.strerror or exc})"
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return f"{META_FILE} không phải JSON hợp lệ"
+    if not isinstance(meta, dict):
+        return f"{META_FILE} không phải một đối tượng JSON"
+    for key in ("schema_version", "format_version"):
+        if key in meta and type(meta[key]) is not int:
+            return f"{META_FILE} ghi {key} = {json.dumps(meta[key], ensure_ascii=False)[:40]}, không phải một số nguyên"
+    return None
 
 
 def write_meta(index_dir: Path, **changes) -> None:
@@ -140,8 +164,11 @@ def check_versions(index_dir: Path) -> None:
     from ttdn_search.engine.format import FORMAT_VERSION
     from ttdn_search.engine.whoosh_store import SCHEMA_VERSION
 
-    meta = read_meta(index_dir)
     rebuild = f"Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {index_dir}"
+    damage = _meta_damage(index_dir)
+    if damage:
+        raise IndexDamaged(f"Chỉ mục '{index_dir}' bị hỏng: {damage}. {rebuild}")
+    meta = read_meta(index_dir)
     version = meta.get("schema_version")
     if version != SCHEMA_VERSION:
         if isinstance(version, int) and version > SCHEMA_VERSION:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from ttdn_search.engine.vocab import VOCAB_FILE
+from ttdn_search.engine.vocab import read_vocab
 from ttdn_search.errors import NothingToIndex, TtdnError
 from ttdn_search.folder import (
     HELD_LOCKS, default_index_dir, has_index, named, open_store, read_meta, recover_swap, refuse_damaged, run_lock,
@@ -276,9 +276,10 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     try:
         report.total = reader.doc_count()
         # The vocabulary follows the committed generation, so a run killed after a commit and before this
-        # point gets its vocabulary from the next run even when that run finds nothing to change.
+        # point gets its vocabulary from the next run even when that run finds nothing to change; so does
+        # a damaged one (searches meanwhile build it from the companions).
         meta = read_meta(index_dir)
-        if meta.get("vocab_generation") != generation or not (index_dir / VOCAB_FILE).exists():
+        if meta.get("vocab_generation") != generation or read_vocab(index_dir) is None:
             # Only added segments, no merge, and the previous vocabulary matches the generation this run
             # started from: update it with the new segments' words; otherwise read them all.
             _write_vocab(reader, index_dir, segments_before,

@@ -17,6 +17,7 @@ from typing import ClassVar, Iterable, Iterator
 
 from ttdn_search.errors import json_reason
 from ttdn_search.extract.dates import parse_record_date
+from ttdn_search.lines import numbered_lines
 from ttdn_search.normalize import normalize
 from ttdn_search.pagetext import clean_page
 
@@ -30,6 +31,11 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024
 # Article text longer than this (after cleaning) is skipped: no news article comes near it (the longest of
 # the 20,098 in ../shared has 21,000 characters) and segmenting a million characters takes ~20 s.
 MAX_ARTICLE_CHARS = 1_000_000
+# A title longer than this keeps its start as the title and goes whole into the text (the longest real
+# one in ../shared has 856 characters; a 2,000,000-character title took 18 s to index and 1 s more on
+# every search that showed it). An id longer than MAX_ID_CHARS is no id: the record is skipped.
+MAX_TITLE_CHARS = 2000
+MAX_ID_CHARS = 1000
 
 
 @dataclass
@@ -252,31 +258,15 @@ def article_from_record(rec: dict, default_id: str, path: str | None = None) -> 
     )
 
 
-def _bounded_lines(fh) -> Iterator[bytes | None]:
-    """Lines of a binary file; None in place of a line longer than MAX_RECORD_BYTES, which is never held whole."""
-    while True:
-        raw = fh.readline(MAX_RECORD_BYTES + 1)
-        if not raw:
-            return
-        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # drain the rest of the line in bounded pieces
-                raw = fh.readline(1024 * 1024)
-            yield None
-        else:
-            yield raw
-
-
 def _read_jsonl(path: Path, root: Path | None, known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     # A record without an id is "folder/file.jsonl:LINE" (a .gz file as the .jsonl it holds).
     stem = _file_id(path, root)
     stem = stem[:-3] if stem.lower().endswith(".gz") else stem
     with opener(path, "rb") as fh:
-        for lineno, raw in enumerate(_bounded_lines(fh), 1):
+        for lineno, raw in numbered_lines(fh, MAX_RECORD_BYTES):
             if raw is None:
                 yield Skipped(_shown(path), f"dòng quá dài (hơn {MAX_RECORD_BYTES // (1024 * 1024)} MB)", lineno)
-                continue
-            if not raw.strip():
                 continue
             key = raw_key(str(path), lineno, raw)
             seen = known.get(key) if known else None
@@ -364,6 +354,21 @@ def iter_paths(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, Path 
             yield (p, None)
 
 
+def _bounded(a: Article) -> Article | Skipped:
+    """The article with its id and title within bounds (see MAX_TITLE_CHARS), or why it cannot be."""
+    if len(a.id) > MAX_ID_CHARS:
+        return Skipped(a.path or "", f"id dài {len(a.id):,} ký tự (tối đa {MAX_ID_CHARS:,})".replace(",", "."), a.line)
+    if len(a.title) > MAX_TITLE_CHARS:
+        if len(a.title) + len(a.text) > MAX_ARTICLE_CHARS:
+            return Skipped(a.path or "", _TOO_LONG, a.line)
+        cut = a.title.rfind(" ", 0, MAX_TITLE_CHARS)
+        cut = cut if cut > MAX_TITLE_CHARS // 2 else MAX_TITLE_CHARS
+        a.notices.append(f"tiêu đề dài {len(a.title):,} ký tự: giữ {cut:,} ký tự đầu làm tiêu đề, cả tiêu đề vẫn "
+                         "được lập chỉ mục trong nội dung".replace(",", "."))
+        a.text, a.title = a.title + "\n" + a.text, a.title[:cut].rstrip() + "…"
+    return a
+
+
 def read_file(path: Path, root: Path | None = None, known: dict | None = None) -> Iterator[Article | Skipped | Unchanged]:
     """Articles in one file; problems come back as Skipped items, never as exceptions. `known` maps the
     `raw_key` of JSONL records an earlier run indexed to (id, content hash): those come back as Unchanged."""
@@ -379,7 +384,8 @@ def read_file(path: Path, root: Path | None = None, known: dict | None = None) -
         if reader is not _read_jsonl and size > MAX_FILE_BYTES:
             yield Skipped(_shown(path), f"tệp quá lớn ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB)")
             return
-        yield from (reader(path, root, known) if reader is _read_jsonl else reader(path, root))
+        for item in (reader(path, root, known) if reader is _read_jsonl else reader(path, root)):
+            yield _bounded(item) if isinstance(item, Article) else item
     except _Unreadable as exc:
         yield Skipped(shown_path, str(exc))
     except PermissionError:

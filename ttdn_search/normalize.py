@@ -27,6 +27,15 @@ _TRANSLATE.update({ord(c): "'" for c in _SQUOTES})
 _TRANSLATE.update({ord(c): '"' for c in _DQUOTES})
 _TRANSLATE.update({ord(c): " " for c in _SPACES})
 _TRANSLATE.update({ord(c): None for c in _INVISIBLE})
+# Control characters but tab and line ends become spaces (NUL is the companion's record separator), and
+# terminal escape sequences (CSI, OSC, two-character ESC ones, their C1 forms) go whole: text indexed from
+# a page must not drive the terminal of whoever reads it (set the window title, clear the screen, plant
+# hyperlinks).
+_TRANSLATE.update({c: " " for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0))})
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+)
 # Icelandic eth looks like Đ and is what some legacy converters emit for it.
 _TRANSLATE.update({0x00D0: "Đ", 0x00F0: "đ", 0x0110: "Đ", 0x0111: "đ"})
 
@@ -97,6 +106,8 @@ def normalize(text: str) -> str:
     """Canonical form of text: NFC, one tone-mark placement, ASCII dashes/quotes/slashes, no invisibles."""
     if not text:
         return ""
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPES.sub("", text)
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
     return _WORD.sub(_fix_word, text)
 

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import IO, Iterable
 
+from ttdn_search.errors import printable
+
 # Redraws per second at most: enough to see it move, little output (a redraw per article wrote 1.2 MB
 # to the terminal for news-20k).
 REDRAWS_PER_SECOND = 4
@@ -68,7 +70,7 @@ class Progress:
 
     def say(self, line: str) -> None:
         self._clear()
-        self.stream.write(line + "\n")
+        self.stream.write(printable(line) + "\n")
         self._draw()
 
     def close(self) -> None:

@@ -12,7 +12,6 @@ The search path, step by step (each step a module of its own):
 from __future__ import annotations
 
 import functools
-import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,9 +24,9 @@ from ttdn_search.engine.facet_counts import count_facets
 from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
 from ttdn_search.engine.segments import Segments
-from ttdn_search.errors import BadQuery, TtdnError, json_reason, shown
+from ttdn_search.errors import BadQuery, IndexDamaged, shown
 from ttdn_search.facets import FACET_NAMES, TIME_FACETS, new_unit_of
-from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, from_batch, resolve_directives
+from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, resolve_directives
 from ttdn_search.folder import default_index_dir, folder_identity, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
 from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info
@@ -67,7 +66,7 @@ class Searcher:
                 self._reader = self._store.reader()
                 self._view = self._reader.segments()
                 break
-            except OSError:
+            except (OSError, IndexDamaged):
                 # An index run committing right now merged away a segment between reading the table of
                 # contents and opening it: the next table of contents names the merged one.
                 if attempt == 4:
@@ -132,7 +131,7 @@ class Searcher:
         args = (query, filters, limit, offset, sort, facets, facet_limit, directive_lookup, facet_order)
         try:
             return self._search(*args)
-        except (OSError, TypeError, EOFError):
+        except (OSError, TypeError, EOFError, IndexDamaged):
             # An index run merged segments or swapped in a rebuild under a long-lived searcher (library,
             # --queries, serve): the files it read are gone. Reopen and answer once more.
             if self.up_to_date():
@@ -355,30 +354,10 @@ class Searcher:
 
     def run_batch(self, lines: Iterable[str], filters: Filters | None = None, limit: int = 10, offset: int = 0,
                   sort: str = "relevance") -> Iterator[BatchLine]:
-        """One answer per non-blank line (`--queries`): plain text, or a JSON object with "query", "qid",
-        filters by name, "limit" and "sort"; a bad line gets an error, the rest still run."""
-        filters = filters or Filters()
-        for lineno, line in enumerate(lines, 1):
-            line = line.strip()
-            if not line:
-                continue
-            qid = str(lineno)
-            try:
-                if line.startswith("{"):
-                    try:
-                        rec = json.loads(line)
-                    except ValueError as exc:
-                        raise BadQuery(f"dòng {lineno}: JSON hỏng: {json_reason(exc)}") from exc
-                    except RecursionError:
-                        raise BadQuery(f"dòng {lineno}: JSON lồng quá sâu") from None
-                    qid = str(rec.get("qid", lineno))
-                    res = self.search(str(rec.get("query", "")), filters=from_batch(filters, rec),
-                                      limit=int(rec.get("limit", limit)), offset=offset, sort=rec.get("sort", sort))
-                else:
-                    res = self.search(line, filters=filters, limit=limit, offset=offset, sort=sort)
-                yield BatchLine(qid, res, line=lineno)
-            except TtdnError as exc:
-                yield BatchLine(qid, error=str(exc), line=lineno)
+        """One answer per non-blank line (`--queries`), see batch.run_batch."""
+        from ttdn_search.batch import run_batch
+
+        return run_batch(self, lines, filters, limit=limit, offset=offset, sort=sort)
 
     # -- pieces ----------------------------------------------------------------------------------
 

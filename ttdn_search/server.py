@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ttdn_search.errors import TtdnError
+from ttdn_search.errors import TtdnError, printable
 from ttdn_search.render import PageState, page_view, render_page, run_state
 
 
@@ -92,7 +92,7 @@ def make_server(index_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> T
         def log_error(self, fmt, *args):
             import sys
 
-            sys.stderr.write("ttdn serve: " + (fmt % args) + "\n")
+            sys.stderr.write("ttdn serve: " + printable(fmt % args) + "\n")
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import mmap
 import struct
+import zlib
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -145,12 +146,13 @@ class Builder:
         docs_at = docoffs_at + doc_offs.itemsize * len(doc_offs)
         dates_at = docs_at + pos
         keylist_at = dates_at + self.dates.itemsize * len(self.dates)
+        checks_at = keylist_at + len(keylist)
         # Bucket offsets are absolute; entries hold data offsets relative to the data block, which starts
         # where the last bucket ends.
         abs_buckets = array("Q", (entries_at + o for o in bucket_offs))
-        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist))
+        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist), checks_at)
         tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
+        with open(tmp, "w+b") as f:
             f.write(header)
             f.write(abs_buckets.tobytes())
             f.write(entries)
@@ -160,6 +162,11 @@ class Builder:
                 f.write(d)
             f.write(self.dates.tobytes())
             f.write(keylist)
+            f.flush()
+            # The checksums of what was just written, read back from the page cache (one pass).
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                checks = F.page_checks(mm, checks_at)
+            f.write(checks)
             f.flush()
         tmp.replace(path)
 
@@ -171,20 +178,28 @@ def _rebuild_hint(path: Path, what: str) -> str:
 
 
 class Companion:
-    """One segment's companion file, memory-mapped."""
+    """One segment's companion file, memory-mapped.
+
+    Every read goes through `_check`: the first read from a page of the file compares the page's crc32
+    with the checksum block (format.page_checks), so damage anywhere is reported, with the advice to
+    rebuild, before an answer is built on it. A page is checked once per open file."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         try:
             with open(self.path, "rb") as f:
                 self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except PermissionError as exc:  # rebuilding would not help: the file is there
+            folder = self.path.parent
+            raise CompanionMissing(
+                f"Chỉ mục '{folder}': không có quyền đọc tệp đi kèm {self.path.name}. Hãy cấp quyền đọc cho "
+                f"người dùng này (chẳng hạn: chmod -R u+rX {folder}), không cần lập lại chỉ mục.") from exc
         except (OSError, ValueError) as exc:  # ValueError: an empty file cannot be mapped
             raise CompanionMissing(_rebuild_hint(self.path, "bị thiếu hoặc không đọc được")) from exc
         mm = self._mm
         try:
-            magic, self.ndocs, self.nbuckets, self._buckets, self._docoffs, self._dates, kl_at, kl_len = (
-                F.HEAD.unpack_from(mm, 0)
-            )
+            (magic, self.ndocs, self.nbuckets, self._buckets, self._docoffs, self._dates, kl_at, kl_len,
+             self._checks_at) = F.HEAD.unpack_from(mm, 0)
         except struct.error as exc:
             self.close()
             raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt")) from exc
@@ -195,19 +210,53 @@ class Companion:
                 raise CompanionMissing(_rebuild_hint(self.path, "không phải tệp đi kèm của ttdn-search"))
             raise SchemaMismatch(_rebuild_hint(
                 self.path, f"có định dạng {version}, bản ttdn-search này đọc định dạng {F.FORMAT_VERSION}"))
+        npages = (self._checks_at + F.PAGE - 1) >> F.PAGE_BITS
+        if not 0 < self._checks_at <= len(mm) or self._checks_at + 4 * npages != len(mm):
+            self.close()
+            raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt hoặc thừa dữ liệu"))
+        self._crcs = array("I")
+        self._crcs.frombytes(mm[self._checks_at :])
+        self._ok = bytearray(npages)
         try:
+            self._check(0, F.HEAD.size)  # before any offset of the header is trusted
+            self._check(self._buckets + 8 * self.nbuckets, self._buckets + 8 * self.nbuckets + 8)
             self._data = struct.unpack_from("<Q", mm, self._buckets + 8 * self.nbuckets)[0]
+            self._check(self._dates, self._dates + 4 * self.ndocs)
             self.dates = array("I")
             self.dates.frombytes(mm[self._dates : self._dates + 4 * self.ndocs])
+            self._check(kl_at, kl_at + kl_len)
             self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
+            self._check(self._docoffs + 8 * self.ndocs, self._docoffs + 8 * self.ndocs + 8)
             self.doc_bytes = struct.unpack_from("<Q", mm, self._docoffs + 8 * self.ndocs)[0] if self.ndocs else 0
             if len(self.dates) != self.ndocs or not isinstance(self.keylist, dict):
                 raise ValueError("short dates block or key list")
         except (struct.error, ValueError) as exc:  # ValueError: UnicodeDecodeError and JSONDecodeError too
             self.close()
             raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt hoặc hỏng")) from exc
+        except CompanionMissing:
+            self.close()
+            raise
         self.nbytes = (self.ndocs + 7) >> 3
         self.everything = full(self.ndocs)
+
+    def verify(self) -> None:
+        """Check every page of the file (raises CompanionMissing on the first damaged one)."""
+        self._check(0, self._checks_at)
+
+    def _check(self, start: int, end: int) -> None:
+        """Verify, once each, the pages holding bytes [start, end) before they are read."""
+        if end <= start:
+            return
+        if start < 0 or end > self._checks_at:
+            raise CompanionMissing(_rebuild_hint(self.path, f"bị hỏng (vị trí {start}-{end} nằm ngoài tệp)"))
+        ok = self._ok
+        for page in range(start >> F.PAGE_BITS, ((end - 1) >> F.PAGE_BITS) + 1):
+            if not ok[page]:
+                lo = page << F.PAGE_BITS
+                if zlib.crc32(self._mm[lo : min(lo + F.PAGE, self._checks_at)]) != self._crcs[page]:
+                    raise CompanionMissing(_rebuild_hint(
+                        self.path, f"bị hỏng (sai mã kiểm tra ở các byte {lo}-{min(lo + F.PAGE, self._checks_at)})"))
+                ok[page] = 1
 
     def close(self) -> None:
         try:
@@ -218,7 +267,10 @@ class Companion:
     def _entry(self, key: str):
         kb = key.encode("utf-8")
         mm = self._mm
-        pos, end = struct.unpack_from("<QQ", mm, self._buckets + 8 * F.bucket_of(kb, self.nbuckets))
+        at = self._buckets + 8 * F.bucket_of(kb, self.nbuckets)
+        self._check(at, at + 16)
+        pos, end = struct.unpack_from("<QQ", mm, at)
+        self._check(pos, end)
         while pos < end:
             klen, kind, df, off, length = F.ENTRY.unpack_from(mm, pos)
             kpos = pos + F.ENTRY.size
@@ -271,6 +323,7 @@ class Companion:
         """The document numbers of an array entry."""
         kind, df, off, length = entry
         start = self._data + off
+        self._check(start, start + length)
         ids = array("I")
         ids.frombytes(self._mm[start : start + length])
         return ids
@@ -278,6 +331,7 @@ class Companion:
     def _bitmap(self, entry) -> int:
         kind, df, off, length = entry
         start = self._data + off
+        self._check(start, start + length)
         raw = self._mm[start : start + length]
         if kind == F.BITMAP:
             return int.from_bytes(raw, "little")
@@ -287,8 +341,10 @@ class Companion:
 
     def _iter_entries(self):
         mm = self._mm
+        self._check(self._buckets, self._buckets + 8)
         pos = struct.unpack_from("<Q", mm, self._buckets)[0]
         end = self._data
+        self._check(pos, end)
         while pos < end:
             klen, kind, df, off, length = F.ENTRY.unpack_from(mm, pos)
             kpos = pos + F.ENTRY.size
@@ -301,6 +357,7 @@ class Companion:
             if kind == F.COUNT:
                 continue
             start = self._data + off
+            self._check(start, start + length)
             raw = self._mm[start : start + length]
             if kind == F.BITMAP:
                 ids = members(int.from_bytes(raw, "little"))
@@ -316,14 +373,16 @@ class Companion:
                 yield key[1:], df
 
     def raw_doc(self, docnum: int) -> bytes:
-        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
-        base = self._docoffs + 8 * (self.ndocs + 1)
-        return self._mm[base + s : base + e]
+        s, _, e = self._record(docnum)
+        return self._mm[s:e]
 
     def _record(self, docnum: int) -> tuple[int, int, int]:
         """Where a document's record starts, where its text views start, and where it ends."""
-        s, e = struct.unpack_from("<QQ", self._mm, self._docoffs + 8 * docnum)
+        at = self._docoffs + 8 * docnum
+        self._check(at, at + 16)
+        s, e = struct.unpack_from("<QQ", self._mm, at)
         base = self._docoffs + 8 * (self.ndocs + 1)
+        self._check(base + s, base + e)
         counts = struct.unpack_from("<I", self._mm, base + s)[0]
         return base + s, base + s + 4 + counts, base + e
 

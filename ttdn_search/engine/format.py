@@ -18,18 +18,21 @@ from ttdn_search.normalize import FoldTable
 # The one version of the companion format. It is written into every file's magic and into the index's
 # ttdn.json (`format_version`), and both are checked on open: an index written by another format is
 # told to rebuild, never misread.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MAGIC_PREFIX = b"TTDNC"
 MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
 assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
 EXT = "ttdn"
 
-HEAD = struct.Struct("<8sIIQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len
+HEAD = struct.Struct("<8sIIQQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len, checks
 ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data length
 BITMAP, ARRAY, COUNT = 1, 0, 2  # entry kinds; COUNT: a document frequency alone, no postings
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
 BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
 MAX_COUNT = 255  # a body syllable's count is stored in one byte
+# Every PAGE bytes of the file before the checksum block have a crc32 in it (see `page_checks`).
+PAGE_BITS = 12
+PAGE = 1 << PAGE_BITS
 
 # Separators inside a document record (see `pack_views`).
 VIEW_SEP = b"\x00"  # between the record's text parts
@@ -43,6 +46,13 @@ def magic_version(magic: bytes) -> int | None:
         return None
     digits = magic[len(MAGIC_PREFIX):].split(b"\n", 1)[0]
     return int(digits) if digits.isdigit() else None
+
+
+def page_checks(buf, end: int) -> bytes:
+    """The checksum block: the crc32 of each PAGE bytes of buf[:end] (the last page may be shorter), as
+    uint32. A reader checks a page the first time it reads from it, so a flipped byte anywhere in the
+    file is found before any answer is built on it, and a search pays only for the pages it touches."""
+    return array("I", (zlib.crc32(buf[p : min(p + PAGE, end)]) for p in range(0, end, PAGE))).tobytes()
 
 
 # ---------------------------------------------------------------------------------------------

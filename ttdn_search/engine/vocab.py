@@ -69,10 +69,20 @@ def build_vocab(words, min_df: int = MIN_DF) -> dict:
 
 
 def read_vocab(index_dir: Path) -> dict | None:
+    """The vocabulary vocab.json keeps, or None when it is missing or not what `build_vocab` writes (a
+    damaged file is derived data: the caller builds the vocabulary from the companions instead, and the
+    next index run writes it anew)."""
     try:
-        return json.loads((Path(index_dir) / VOCAB_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
+        vocab = json.loads((Path(index_dir) / VOCAB_FILE).read_text("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
+    if not isinstance(vocab, dict) or not all(isinstance(vocab.get(k), dict) for k in ("w", "s")):
+        return None
+    for part in (vocab["w"], vocab["s"]):
+        for entry in part.values():
+            if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and type(entry[1]) is int):
+                return None
+    return vocab
 
 
 def write_vocab(index_dir: Path, everything, new_segments: list | None = None) -> None:

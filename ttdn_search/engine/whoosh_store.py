@@ -13,6 +13,7 @@ it with its segment). whoosh-reloaded is pinned in pyproject.toml for that reaso
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from pathlib import Path
 
@@ -161,23 +162,62 @@ class TtdnWriter(SegmentWriter):
         super()._commit_toc(segments)
 
 
+def damaged(folder, exc: BaseException) -> IndexDamaged:
+    """The one message for Whoosh files that cannot be read (Whoosh raises many kinds of error for them)."""
+    return IndexDamaged(f"Chỉ mục '{folder}' bị hỏng: không đọc được tệp của Whoosh ({type(exc).__name__}). "
+                        f"Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {folder}")
+
+
+def _reads_store(method):
+    """Whoosh's errors on reading damaged files become IndexDamaged (OSError, TypeError and EOFError
+    too: a long-lived searcher whose files a merge deleted catches IndexDamaged, reopens and retries)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except TtdnError:
+            raise
+        except Exception as exc:
+            raise damaged(self.ix.storage.folder, exc) from exc
+
+    return wrapper
+
+
 class StoredReader:
     """Stored fields and ids on a bare Whoosh reader: `whoosh.searching` and the query machinery it
     imports would cost every one-off search about 25 ms of imports for nothing."""
 
+    @_reads_store
     def __init__(self, ix):
         self.ix = ix
         self._reader = ix.reader()
 
+    @_reads_store
     def stored_fields(self, docnum: int) -> dict:
-        return self._reader.stored_fields(docnum)
+        fields = self._reader.stored_fields(docnum)
+        if not isinstance(fields, dict) or not isinstance(fields.get("id"), str):
+            raise ValueError("stored fields without an id")
+        return fields
 
     def all_stored_fields(self):
-        return self._reader.all_stored_fields()
+        it = iter(self._reader.all_stored_fields())
+        while True:
+            try:
+                fields = next(it)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise damaged(self.ix.storage.folder, exc) from exc
+            if not isinstance(fields, dict) or not isinstance(fields.get("id"), str):
+                raise damaged(self.ix.storage.folder, ValueError("stored fields without an id"))
+            yield fields
 
+    @_reads_store
     def doc_count(self) -> int:
         return self._reader.doc_count()
 
+    @_reads_store
     def document_number(self, id: str) -> int | None:
         reader = self._reader
         if not reader.doc_frequency("id", id):
@@ -187,6 +227,7 @@ class StoredReader:
                 return d
         return None
 
+    @_reads_store
     def segment_infos(self) -> list[SegmentInfo]:
         out = []
         for segreader, offset in self._reader.leaf_readers():
@@ -201,6 +242,7 @@ class StoredReader:
         """The companions of this reader's segments, as one document space."""
         return Segments(self.segment_infos(), self._reader.doc_count_all(), self.ix.storage.folder)
 
+    @_reads_store
     def up_to_date(self) -> bool:
         return self.ix.latest_generation() == self._reader.generation()
 
@@ -233,7 +275,7 @@ class Store:
                     raise
                 time.sleep(0.05)
             except Exception as exc:  # whoosh raises many types for a damaged index
-                raise TtdnError(f"Không mở được chỉ mục '{folder}': {exc}. Hãy chạy lại với --rebuild.") from exc
+                raise damaged(folder, exc) from exc
         raise AssertionError("unreachable")
 
     def reader(self) -> StoredReader:
