@@ -486,12 +486,13 @@ def test_live_server_refuses_other_methods_with_its_own_page_and_headers(live):
 def test_live_server_says_when_its_folder_is_gone(samples_index, tmp_path):
     import shutil
 
-    from ttdn_search.server import _App
+    from ttdn_search.server import App
 
     copy = tmp_path / "ix"
     shutil.copytree(samples_index, copy)
-    app = _App(copy)
-    assert app.page("q=" + quote(QUERY))[0] == 200
+    app = App(copy, hosts=None)
+    request = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "q=" + quote(QUERY)}
+    assert app.answer(request)[0] == 200
     shutil.rmtree(copy)
-    status, html = app.page("q=" + quote(QUERY))
+    status, html, _ = app.answer(request)
     assert status == 503 and "Không tìm thấy chỉ mục" in html

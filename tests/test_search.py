@@ -138,3 +138,18 @@ def test_a_query_with_nothing_to_search_is_a_usage_error(searcher):
         with pytest.raises(BadQuery, match="Không có chữ hay số"):
             searcher.search(q)
     assert searcher.search("", limit=0).total == searcher.search("-covid", limit=0).total > 0
+
+
+def test_a_name_that_is_no_filter_is_said_not_silently_searched(searcher):
+    """`foo:bar` was searched as words without a word to the user."""
+    res = searcher.search("nguon:baochinhphu thông tin")
+    assert res.notes and "«nguon:»" in res.notes[0] and "province:" in res.notes[0]
+    assert res.to_json()["notes"] == res.notes
+    assert not searcher.search("https://example.vn thông tin").notes  # a link is no filter attempt
+    assert not searcher.search("year:2024 thông tin").notes
+    from click.testing import CliRunner
+
+    from ttdn_search.cli import main
+
+    out = CliRunner().invoke(main, ["search", "nguon:baochinhphu thông tin", "--index", str(searcher.index_dir)]).stdout
+    assert "«nguon:» không phải tên bộ lọc" in out

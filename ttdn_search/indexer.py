@@ -12,6 +12,7 @@ See docs/reliability.md.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import time
@@ -69,7 +70,7 @@ def prepare(article: Article) -> dict:
     """Every field value of one article's index document, tags and segmentation included; the keys
     starting with "_" are its companion entries (engine/format.py), not Whoosh fields."""
     from ttdn_search.analysis import segment_words, syllable_keys
-    from ttdn_search.engine.format import date_int, doc_keys, fold_keys, pack_views
+    from ttdn_search.engine.format import date_int, doc_keys, fold_keys, pack_views, tie_key
     from ttdn_search.engine.whoosh_store import idhash_term, rawkey_term
     from ttdn_search.extract import tag
     from ttdn_search.facets import facet_values
@@ -98,6 +99,7 @@ def prepare(article: Article) -> dict:
         "_pairs": pairs,
         "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values, counts),
         "_date": date_int(date),
+        "_tie": tie_key(article.id),
     }
 
 
@@ -199,6 +201,12 @@ def build_index(
             shutil.rmtree(target, ignore_errors=True)
             try:
                 report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
+            except OSError as exc:
+                if exc.errno not in _DISK_FULL:
+                    raise
+                shutil.rmtree(target, ignore_errors=True)
+                raise TtdnError(f"Hết chỗ trống trên đĩa khi xây lại chỉ mục '{index_dir}'. Bản đang xây đã được "
+                                "xoá; chỉ mục cũ giữ nguyên như trước. Hãy giải phóng chỗ trống rồi chạy lại.") from None
             except NothingToIndex as exc:
                 if has_index(folder):  # the index being rebuilt stays as it was
                     raise NothingToIndex(str(exc).replace(NOTHING_CREATED, f"chỉ mục '{index_dir}' giữ nguyên")) from None
@@ -211,7 +219,42 @@ def build_index(
                     f"bản mới nằm ở '{target}', bản cũ vẫn giữ nguyên."
                 ) from exc
             return report
-        return _build_into(paths, index_dir, False, jobs, batch_size, progress, on_skip)
+        before = _doc_count(index_dir)
+        try:
+            return _build_into(paths, index_dir, False, jobs, batch_size, progress, on_skip)
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL:
+                raise
+            raise TtdnError(_disk_full_message(index_dir, before)) from None
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _doc_count(index_dir: Path) -> int | None:
+    if not has_index(index_dir):
+        return None
+    try:
+        return open_store(index_dir).doc_count()
+    except (TtdnError, OSError):
+        return None
+
+
+def _disk_full_message(index_dir: Path, before: int | None) -> str:
+    """What a run that filled the disk committed, after removing what it left half-written."""
+    for tmp in list(index_dir.glob("*.tmp")) + list(index_dir.glob(".*.tmp")):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    now = _doc_count(index_dir)
+    if now is not None:
+        with contextlib.suppress(TtdnError, OSError):
+            open_store(index_dir).tidy()  # unreferenced segment files and companions of the failed batch
+    head = f"Hết chỗ trống trên đĩa khi ghi chỉ mục '{index_dir}'; các tệp ghi dở đã được xoá."
+    if now is None:
+        return f"{head} Chưa ghi được bài nào. Hãy giải phóng chỗ trống rồi chạy lại."
+    added = now - (before or 0)
+    return (f"{head} Chỉ mục có {now} bài ({'thêm được ' + str(added) + ' bài ở lần chạy này' if added > 0 else 'lần chạy này chưa ghi thêm được bài nào'}). "
+            "Hãy giải phóng chỗ trống rồi chạy lại đúng lệnh này: nó bỏ qua các bài đã có và ghi tiếp phần còn lại.")
 
 
 def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip) -> IndexReport:

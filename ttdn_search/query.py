@@ -75,7 +75,11 @@ class ParsedQuery:
 
     node: object | None
     filters: dict[str, list[str]]
+    unknown_fields: list[str] = field(default_factory=list)
 
+
+# "name:" that is no filter but part of what is searched (a link), not worth a note.
+NOT_FIELDS = {"http", "https", "ftp", "mailto", "www", "tel", "file"}
 
 _TOKEN = re.compile(
     r'\s*(?:(?P<field>[A-Za-z_]+):(?:"(?P<fq>[^"]*)"?|(?P<fv>[^\s()"]+))'
@@ -83,7 +87,8 @@ _TOKEN = re.compile(
 )
 
 
-def _lex(q: str) -> list[tuple[str, str]]:
+def _lex(q: str, unknown: list[str] | None = None) -> list[tuple[str, str]]:
+    """The query's tokens; the names of name:value pairs that are no filter are added to `unknown`."""
     out: list[tuple[str, str]] = []
     pos = 0
     while pos < len(q):
@@ -98,6 +103,8 @@ def _lex(q: str) -> list[tuple[str, str]]:
                 out.append(("field", f"{name}\x00{value}"))
             else:
                 out.append(("word", m.group(0).strip()))
+                if unknown is not None and m.group("field").lower() not in NOT_FIELDS:
+                    unknown.append(m.group("field"))
         elif m.group("phrase") is not None:
             out.append(("phrase", m.group("phrase")))
         elif m.group("lp"):
@@ -280,6 +287,8 @@ class AnalysedQuery:
     normalized: str
     tokens: list[tuple[str, str]]
     directive: str | None = None
+    # "name" of each name:value whose name is no filter (searched as words, and the user told so).
+    unknown_fields: list[str] = field(default_factory=list)
 
 
 def analyse(q: str) -> AnalysedQuery:
@@ -292,7 +301,7 @@ def analyse(q: str) -> AnalysedQuery:
     if isinstance(node, (Text, Phrase)) and _directive_like(node.run.text):
         directive = node.text
     return AnalysedQuery(q, node, parsed.filters, norm, [(kind, key) for kind, key, _, _ in iter_tokens(norm)],
-                         directive)
+                         directive, parsed.unknown_fields)
 
 
 def leaves(node) -> list:
@@ -321,6 +330,7 @@ def parse_query(q: str) -> ParsedQuery:
     """The query's structure; never raises for odd input (unbalanced quotes or brackets are tolerated)."""
     if len(q) > 2000:
         raise BadQuery("Câu truy vấn quá dài (tối đa 2.000 ký tự).")
-    p = _Parser(_lex(q))
+    unknown: list[str] = []
+    p = _Parser(_lex(q, unknown))
     node = p.parse()
-    return ParsedQuery(node=node, filters=p.filters)
+    return ParsedQuery(node=node, filters=p.filters, unknown_fields=unknown)

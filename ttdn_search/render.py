@@ -252,7 +252,8 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
             next_url = link(state.turned(state.page + 1))
     note = None
     if result is not None:
-        notes = [interpreted_note(result), match_note(result.interpreted or state.query, result.match, result.total)]
+        notes = [interpreted_note(result), match_note(result.interpreted or state.query, result.match, result.total),
+                 *result.notes]
         note = " ".join(n for n in notes if n) or None
     return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
                     prev_url=prev_url, next_url=next_url, match_note=note,

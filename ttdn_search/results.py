@@ -63,6 +63,17 @@ def interpreted_note(res: "SearchResult") -> str | None:
     return f"Đang hiện kết quả cho «{res.interpreted}»" + (f" ({why})." if why else ".")
 
 
+def unknown_field_note(names: list[str]) -> str | None:
+    """Why "foo:bar" was searched as words: "foo" names no filter, and which names do."""
+    from ttdn_search.filters import FILTERS
+
+    if not names:
+        return None
+    shown = ", ".join(f"«{n}:»" for n in dict.fromkeys(names))
+    known = ", ".join(f"{spec.aliases[0]}:" for spec in FILTERS)
+    return f"{shown} không phải tên bộ lọc nên được tìm như chữ. Bộ lọc viết trong câu tìm: {known}"
+
+
 def match_note(query: str, match: str, total: int) -> str | None:
     """The plain Vietnamese line shown when the articles shown do not hold the query as typed."""
     if match not in MATCH_LABELS or not query or not total:
@@ -90,6 +101,8 @@ class SearchResult:
     # "dropped": the query without the one syllable that kept every article out).
     interpreted: str | None = None
     interpreted_why: str | None = None
+    # What the user should know about how the query was read ("foo:" is no filter, searched as words).
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         out = {
@@ -109,6 +122,8 @@ class SearchResult:
         }
         if self.directives:
             out["directives"] = [asdict(d) for d in self.directives]
+        if self.notes:
+            out["notes"] = self.notes
         return out
 
 

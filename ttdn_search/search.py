@@ -29,7 +29,7 @@ from ttdn_search.facets import FACET_NAMES, TIME_FACETS, new_unit_of
 from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, resolve_directives
 from ttdn_search.folder import default_index_dir, folder_identity, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
-from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info
+from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info, unknown_field_note
 
 
 # A query found as typed in fewer articles than this may have another reading (a slip, Telex) worth trying.
@@ -179,6 +179,9 @@ class Searcher:
                            directive_lookup, probed.get(id(chosen)))
         if why is not None:
             res.query, res.interpreted, res.interpreted_why, res.suggestion = query, chosen.query, why, None
+        note = unknown_field_note(aq.unknown_fields)
+        if note:
+            res.notes.append(note)
         res.took_ms = (time.perf_counter() - t0) * 1000
         return res
 

@@ -61,7 +61,7 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
     """`ttdn search`: the count, what answered, the suggestion, each hit, a one-line facet summary."""
     yield from _directive_heads(res, bold)
     yield f"{res.total} kết quả cho «{res.query}» ({res.took_ms:.1f} ms)"
-    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total)):
+    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total), *res.notes):
         if note:
             yield note
     if res.suggestion:

@@ -35,13 +35,14 @@ class Builder:
         self.words: Counter = Counter()  # word of the word view -> documents holding it
         self.docs: list[bytes] = []
         self.dates = array("I")
+        self.ties = array("I")
 
     def __len__(self) -> int:
         return len(self.docs)
 
-    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=()) -> None:
-        """One document: its keys, its record (see `format.pack_views`), its date, its bigram buckets
-        and the distinct words of its word view."""
+    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=(), tie: int = 0) -> None:
+        """One document: its keys, its record (see `format.pack_views`), its date, its bigram buckets,
+        the distinct words of its word view and its tie key (`format.tie_key`)."""
         self.words.update(words)
         n = len(self.docs)
         postings = self.postings
@@ -60,6 +61,7 @@ class Builder:
                 a.append(n)
         self.docs.append(view)
         self.dates.append(date)
+        self.ties.append(tie)
 
     def add_segment(self, old: "Companion", live: list[int] | None) -> None:
         """Append the documents of a merged segment: its live ones, in order, as Whoosh copies them."""
@@ -96,6 +98,7 @@ class Builder:
         for d in live:
             self.docs.append(old.raw_doc(d))
             self.dates.append(old.dates[d])
+            self.ties.append(old.ties[d])
 
     def write(self, path: Path) -> None:
         """Write the file (to a temporary name, then renamed into place)."""
@@ -145,7 +148,7 @@ class Builder:
         doc_offs.append(pos)
         docs_at = docoffs_at + doc_offs.itemsize * len(doc_offs)
         dates_at = docs_at + pos
-        keylist_at = dates_at + self.dates.itemsize * len(self.dates)
+        keylist_at = dates_at + self.dates.itemsize * len(self.dates) + self.ties.itemsize * len(self.ties)
         checks_at = keylist_at + len(keylist)
         # Bucket offsets are absolute; entries hold data offsets relative to the data block, which starts
         # where the last bucket ends.
@@ -161,6 +164,7 @@ class Builder:
             for d in self.docs:
                 f.write(d)
             f.write(self.dates.tobytes())
+            f.write(self.ties.tobytes())
             f.write(keylist)
             f.flush()
             # The checksums of what was just written, read back from the page cache (one pass).
@@ -221,14 +225,16 @@ class Companion:
             self._check(0, F.HEAD.size)  # before any offset of the header is trusted
             self._check(self._buckets + 8 * self.nbuckets, self._buckets + 8 * self.nbuckets + 8)
             self._data = struct.unpack_from("<Q", mm, self._buckets + 8 * self.nbuckets)[0]
-            self._check(self._dates, self._dates + 4 * self.ndocs)
+            self._check(self._dates, self._dates + 8 * self.ndocs)
             self.dates = array("I")
             self.dates.frombytes(mm[self._dates : self._dates + 4 * self.ndocs])
+            self.ties = array("I")  # right after the dates (format.tie_key)
+            self.ties.frombytes(mm[self._dates + 4 * self.ndocs : self._dates + 8 * self.ndocs])
             self._check(kl_at, kl_at + kl_len)
             self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
             self._check(self._docoffs + 8 * self.ndocs, self._docoffs + 8 * self.ndocs + 8)
             self.doc_bytes = struct.unpack_from("<Q", mm, self._docoffs + 8 * self.ndocs)[0] if self.ndocs else 0
-            if len(self.dates) != self.ndocs or not isinstance(self.keylist, dict):
+            if len(self.dates) != self.ndocs or len(self.ties) != self.ndocs or not isinstance(self.keylist, dict):
                 raise ValueError("short dates block or key list")
         except (struct.error, ValueError) as exc:  # ValueError: UnicodeDecodeError and JSONDecodeError too
             self.close()

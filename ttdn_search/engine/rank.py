@@ -90,7 +90,8 @@ class Ranker:
             raw.append((bm, self._bonus(title, body, words), d))
         top = max((bm for bm, _, _ in raw), default=0.0) or 1.0
         out = [(bm / top + bonus, d) for bm, bonus, d in raw]
-        out.sort(key=lambda t: (-t[0], t[1]))
+        tie = self.view.tie
+        out.sort(key=lambda t: (-t[0], tie(t[1])))
         return out
 
     def _bonus(self, title: bytes, body: bytes, words: bytes) -> float:

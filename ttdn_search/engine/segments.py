@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,11 @@ class Segments:
         comp, local = self._locate(docnum)
         return comp.dates[local]
 
+    def tie(self, docnum: int) -> int:
+        """The document's tie key (format.tie_key): orders equal dates and scores the same after merges."""
+        comp, local = self._locate(docnum)
+        return comp.ties[local]
+
     def date_range(self, lo: int, hi: int) -> int:
         """Documents dated from lo to hi (YYYYMMDD, inclusive)."""
         out = 0
@@ -171,19 +177,19 @@ class Segments:
         return out
 
     def newest(self, bm: int, want: int) -> list[int]:
-        """The `want` newest documents of bm (undated ones last, in index order)."""
+        """The `want` newest documents of bm (undated ones last); equal dates by tie key."""
         out: list[int] = []
         for month in self._months():
             if len(out) >= want:
                 break
             sub = self.bitmap(F.month_key(month)) & bm
             if sub:
-                out.extend(sorted(members(sub), key=lambda d: (-self.date(d), d)))
+                out.extend(sorted(members(sub), key=lambda d: (-self.date(d), self.tie(d))))
         if len(out) < want:
             rest = bm
             for month in self._months():
                 rest &= ~self.bitmap(F.month_key(month))
-            out.extend(members(rest)[: want - len(out)])
+            out.extend(heapq.nsmallest(want - len(out), members(rest), key=self.tie))
         return out[:want]
 
     def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:

@@ -104,14 +104,14 @@ class TtdnWriter(SegmentWriter):
         """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
         keys starting with "_")."""
         keys, pairs, view, date = doc.pop("_keys"), doc.pop("_pairs"), doc.pop("_view"), doc.pop("_date")
-        words = doc.pop("_words")
+        words, tie = doc.pop("_words"), doc.pop("_tie")
         if doc.get("rawkey") is None:  # not from a JSONL record
             doc.pop("rawkey", None)
         if update:
             self.update_document(**doc)
         else:
             self.add_document(**doc)
-        self.companion.add(keys, view, date, pairs, words)
+        self.companion.add(keys, view, date, pairs, words, tie)
 
     def commit(self, merge: list[str] | None = None):  # type: ignore[override]
         self._to_merge = list(merge or ())
@@ -160,6 +160,53 @@ class TtdnWriter(SegmentWriter):
                                    "không ghi mục lục.")
             self.companion.write(companion_path(self.storage.folder, self.newsegment.segment_id()))
         super()._commit_toc(segments)
+        record_toc(Path(self.storage.folder), self.generation)
+
+
+def toc_path(folder: Path, generation: int) -> Path:
+    return Path(folder) / f"_{INDEX_NAME}_{generation}.toc"
+
+
+def latest_toc(folder: Path) -> tuple[int, Path] | None:
+    """(generation, file) of the newest table of contents, found by file name."""
+    best = None
+    for p in Path(folder).glob(f"_{INDEX_NAME}_*.toc"):
+        digits = p.name[len(INDEX_NAME) + 2 : -4]
+        if digits.isdigit() and (best is None or int(digits) > best[0]):
+            best = (int(digits), p)
+    return best
+
+
+def record_toc(folder: Path, generation: int) -> None:
+    """Keep the crc32 of the table of contents just committed in ttdn.json: Whoosh's table of contents
+    (a pickle) has no checksum of its own, and one flipped bit in it changed answers silently."""
+    import zlib
+
+    from ttdn_search.folder import write_meta
+
+    with contextlib.suppress(OSError):
+        write_meta(folder, toc={"generation": generation,
+                                "crc32": zlib.crc32(toc_path(folder, generation).read_bytes())})
+
+
+def check_toc(folder: Path) -> None:
+    """Refuse a table of contents that is not the one committed (when ttdn.json knows its checksum; a run
+    killed between the two writes leaves it unknown, and then there is nothing to compare)."""
+    import zlib
+
+    from ttdn_search.folder import read_meta
+
+    latest = latest_toc(folder)
+    known = read_meta(folder).get("toc")
+    if latest is None or not isinstance(known, dict) or known.get("generation") != latest[0]:
+        return
+    try:
+        crc = zlib.crc32(latest[1].read_bytes())
+    except OSError:
+        return  # a concurrent commit removed it: opening reads the next one
+    if crc != known.get("crc32"):
+        raise IndexDamaged(f"Chỉ mục '{folder}' bị hỏng: mục lục {latest[1].name} không còn như khi ghi "
+                           f"(sai mã kiểm tra). Hãy lập lại chỉ mục: ttdn index ĐƯỜNG_DẪN --rebuild --index {folder}")
 
 
 def damaged(folder, exc: BaseException) -> IndexDamaged:
@@ -268,7 +315,10 @@ class Store:
     def open(cls, folder: Path) -> "Store":
         for attempt in range(5):
             try:
+                check_toc(folder)
                 return cls(windex.open_dir(str(folder), indexname=INDEX_NAME))
+            except TtdnError:
+                raise
             except OSError:
                 # A concurrent commit deleted the table of contents we were about to read: read the new one.
                 if attempt == 4:
