@@ -2,6 +2,7 @@
 
     python bench/kill_trials.py                       # 20 trials over 300 articles of ../shared
     python bench/kill_trials.py --trials 40 --seed 7 --keep /tmp/kt
+    python bench/kill_trials.py --serve               # and a live `ttdn serve` searched every 50 ms
 
 Each trial starts an index run in a subprocess (`--jobs 1`, small commit batches through
 TTDN_BATCH_SIZE) and kills its process group with SIGKILL after a random delay. After every kill:
@@ -13,7 +14,9 @@ TTDN_BATCH_SIZE) and kills its process group with SIGKILL after a random delay. 
 A run that finishes before its kill must report success and hold every article; the last run of all
 is left to finish and must hold every article (the next run completes the job). One trial in four,
 and any trial whose update would find nothing left to do, is a `--rebuild` from half the articles.
-Exit status 0 when every check held, 1 otherwise.
+With --serve, a `ttdn serve` on the index answers a search every 50 ms from the first commit to the end:
+every answer must be a results page (200), and the last one must count every article. Exit status 0
+when every check held, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class Outcome:
     rebuild_trials: int = 0
     failures: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    served: dict = field(default_factory=dict)  # status -> answers of the live server, with --serve
 
 
 def _run(cmd: list[str], env: dict, delay: float | None) -> tuple[bool, int | None, str]:
@@ -90,9 +94,53 @@ def _run(cmd: list[str], env: dict, delay: float | None) -> tuple[bool, int | No
         return True, None, ""
 
 
+class _Poller:
+    """`ttdn serve` on the index, asked a search every 50 ms from a thread while the trials kill runs
+    under it: every answer must be a page (200), never an error page or a dropped connection."""
+
+    def __init__(self, python: str, index: Path, env: dict):
+        import re
+        import threading
+
+        self.proc = subprocess.Popen([python, "-m", "ttdn_search", "serve", "--index", str(index), "--port", "0"],
+                                     env=env, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.port = int(re.search(r":(\d+)/", self.proc.stderr.readline()).group(1))
+        self.statuses: dict[str, int] = {}
+        self.totals: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        import re
+        import urllib.error
+        import urllib.request
+
+        while not self._stop.wait(0.05):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/?sort=date", timeout=30) as r:
+                    status, body = str(r.status), r.read().decode("utf-8")
+                    m = re.search(r'id="total">(\d+)<', body)
+                    if m:
+                        self.totals.append(int(m.group(1)))
+            except urllib.error.HTTPError as exc:
+                status = str(exc.code)
+            except OSError as exc:
+                status = type(exc).__name__
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(10)
+
+
 def run_trials(corpus_src: Path, workdir: Path, trials: int = 20, articles: int = 300, batch_size: int = 25,
-               max_delay: float = 12.0, seed: int = 0, min_delay: float = 0.3, rebuild_every: int = 4, python: str = sys.executable) -> Outcome:
-    """Run the trials in workdir; see the module docstring for what is checked."""
+               max_delay: float = 12.0, seed: int = 0, min_delay: float = 0.3, rebuild_every: int = 4, python: str = sys.executable,
+               serve: bool = False) -> Outcome:
+    """Run the trials in workdir; see the module docstring for what is checked. `serve`: a live server
+    answers searches on the index all along (see _Poller)."""
     rng = random.Random(seed)
     workdir.mkdir(parents=True, exist_ok=True)
     corpus = workdir / "corpus.jsonl"
@@ -133,7 +181,10 @@ def run_trials(corpus_src: Path, workdir: Path, trials: int = 20, articles: int 
             out.failures.append(f"{label}: {len(committed - now)} committed articles lost")
         return now
 
+    poller = None
     for t in range(1, trials + 1):
+        if serve and poller is None and indexed_ids(index):
+            poller = _Poller(python, index, env)
         out.trials += 1
         # Every rebuild_every-th trial, and whenever an update would find nothing left to do, rebuild from
         # half the corpus: a completed rebuild gives the updates after it work again.
@@ -164,6 +215,15 @@ def run_trials(corpus_src: Path, workdir: Path, trials: int = 20, articles: int 
 
     # The next run completes the job, and cleans what killed rebuilds left beside the index.
     killed, code, err = _run(base + [str(corpus)], env, None)
+    if poller is not None:
+        time.sleep(0.5)
+        poller.stop()
+        out.served = poller.statuses
+        bad = {k: v for k, v in poller.statuses.items() if k != "200"}
+        if bad:
+            out.failures.append(f"the live server answered {bad} besides {poller.statuses.get('200', 0)} pages")
+        if poller.totals and poller.totals[-1] != len(everything):
+            out.failures.append(f"the live server's last page counted {poller.totals[-1]}, not {len(everything)}")
     final = check("final run", None)
     if code != 0 or final != everything:
         out.failures.append(f"final run: exit {code}, {len(final or ())} of {len(everything)} articles: {err.strip()[-300:]}")
@@ -184,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
+    ap.add_argument("--serve", action="store_true", help="a live `ttdn serve` answers searches all along")
     args = ap.parse_args(argv)
     if not args.corpus.is_file():
         print(f"no corpus at {args.corpus} (give --corpus)", file=sys.stderr)
@@ -193,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     try:
         res = run_trials(args.corpus, work, args.trials, args.articles, args.batch_size, args.max_delay, args.seed,
-                         args.min_delay)
+                         args.min_delay, serve=args.serve)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -201,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print(f"seed {args.seed}: {res.trials} trials ({res.rebuild_trials} --rebuild), {res.killed} killed, "
           f"{res.finished} finished before the kill, {len(res.failures)} failures, {time.time() - t0:.0f} s")
+    if res.served:
+        print(f"live server during the trials: {res.served}")
     for f in res.failures:
         print("FAIL:", f)
     return 1 if res.failures else 0

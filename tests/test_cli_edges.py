@@ -126,3 +126,39 @@ def test_a_batch_line_nested_too_deep_is_one_failed_line(tmp_path):
     assert r.exit_code == 1 and "dòng 1" in r.stderr and "Traceback" not in r.output
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert lines[0]["error"].endswith("JSON lồng quá sâu") and lines[1]["total"] > 0
+
+
+def test_text_arguments_that_are_not_utf8_are_a_usage_error(samples_index, tmp_path):
+    """A terminal set to another encoding: `show` of such an id was "index damaged", a search looked
+    for U+FFFD. Paths may be any bytes; queries, ids and filter values are text."""
+    import os
+    import subprocess
+    import sys
+
+    bad = os.fsdecode(b"th\xf4ng")
+    for args in (["show", bad], ["search", bad], ["search", "x", "-p", bad], ["html", bad, "-o", str(tmp_path / "o")],
+                 ["directive", bad]):
+        r = subprocess.run([sys.executable, "-m", "ttdn_search", *args, "--index", str(samples_index)],
+                           capture_output=True, text=True, errors="replace")
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.startswith("Lỗi: Tham số") and "không phải UTF-8" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_read_only_index_is_searched_and_a_run_into_it_says_why(samples_index, tmp_path):
+    import os
+    import subprocess
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(samples_index), str(ro)], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount a read-only copy here (needs root and mount permission)")
+    try:
+        assert subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)], capture_output=True).returncode == 0
+        r = CliRunner().invoke(main, ["search", "thông tin", "--index", str(ro)])
+        assert r.exit_code == 0 and "kết quả" in r.stdout
+        r = CliRunner().invoke(main, ["index", str(SAMPLES), "--index", str(ro), "-q"])
+        assert r.exit_code == 1 and "hệ thống tệp chỉ đọc" in r.stderr and len(r.stderr.splitlines()) == 1, r.output
+        r = CliRunner().invoke(main, ["html", "x", "--index", str(samples_index), "--output", str(ro / "out")])
+        assert r.exit_code == 1 and "hệ thống tệp chỉ đọc" in r.stderr, r.output
+    finally:
+        subprocess.run(["umount", str(ro)], capture_output=True)

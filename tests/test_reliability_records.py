@@ -177,3 +177,54 @@ def test_titles_ids_and_blank_lines_are_bounded(tmp_path):
         doc = s.document("long-title")
         assert len(doc["title"]) <= MAX_TITLE_CHARS + 1 and doc["title"].endswith("…")
         assert [h.id for h in s.search("cuốiđộcnhất").hits] == ["long-title"]
+
+
+def test_a_hostile_corpus_keeps_every_good_article_and_names_every_bad_input(tmp_path):
+    """The adversarial run's inputs in one folder, with good articles among them: every good article
+    is indexed, every bad input is one line naming it, nothing hangs and nothing is a traceback."""
+    import gzip
+    import os
+    import subprocess
+    import sys
+    import time
+
+    d = tmp_path / "hostile"
+    d.mkdir()
+    good = {}
+
+    def article(i, **extra):
+        rec = {"id": f"good-{i}", "title": f"Tin tốt số {i}", "text": f"Nội dung tốt số {i} về thông tin đối ngoại.", **extra}
+        good[rec["id"]] = rec
+        return json.dumps(rec, ensure_ascii=False)
+
+    lines = [article(1), "[" * 1000 + "]" * 1000, article(2, text="Chữ" + "a" * 67_000 + " và thông tin đối ngoại."),
+             json.dumps({"id": "huge-title", "title": "chữ " * 500_000, "text": "x"}),
+             json.dumps({"id": "i" * 2000, "text": "Một bài có id quá dài."}),
+             article(3, title="Tiêu \x1b]0;PWNED\x07đề \x1b[2J sạch"), "{broken", article(4)]
+    (d / "mixed.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    os.mkfifo(d / "fifo.jsonl")
+    (d / "zero.txt").symlink_to("/dev/zero")
+    (d / "zero.jsonl").symlink_to("/dev/zero")
+    (d / "loop.txt").symlink_to(d / "loop.txt")
+    with gzip.open(d / "blank.jsonl.gz", "wb") as f:
+        f.write(b"\n" * 20_000_000)
+    name = os.fsdecode(b"t\xean-l\xe0-latin1.txt")
+    (d / name).write_text("Tiêu đề bài tên lạ\n\nNội dung bài có tên tệp không phải UTF-8 về thông tin đối ngoại.\n", "utf-8")
+    t = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "ttdn_search", "index", str(d), "--index", str(tmp_path / "ix"), "-j", "1"],
+                         capture_output=True, text=True, errors="replace", timeout=300)
+    took = time.perf_counter() - t
+    assert "Traceback" not in run.stderr and run.returncode == 1, run.stderr  # 1: inputs that could not be read
+    named = [ln for ln in run.stderr.splitlines() if ln.startswith(("Bỏ qua: ", "Lưu ý: "))]
+    expected = {"mixed.jsonl:2": "JSON lồng quá sâu", "mixed.jsonl:4": "quá dài", "mixed.jsonl:5": "id dài",
+                "mixed.jsonl:7": "JSON hỏng", "fifo.jsonl": "không phải tệp thường", "zero.txt": "không phải tệp thường",
+                "zero.jsonl": "không phải tệp thường", "loop.txt": "", "blank.jsonl.gz": "tệp rỗng"}
+    for where, reason in expected.items():
+        hits = [ln for ln in named if f"{d}/{where}:" in ln or ln.endswith(f"{d}/{where}")]
+        assert len(hits) == 1 and reason in hits[0], (where, hits, named)
+    assert len(named) == len(expected), named
+    assert took < 120, took
+    with Searcher(tmp_path / "ix") as s:
+        ids = {f["id"] for f in s.documents()}
+        assert set(good) <= ids and len(ids) == len(good) + 1, ids  # and the oddly named file
+        assert s.document("good-3")["title"].split() == ["Tiêu", "đề", "sạch"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ttdn_search import cli_vi
-from ttdn_search.errors import EXIT_FAILED, EXIT_RECORDS_SKIPPED, BadQuery, TtdnError, json_safe, printable
+from ttdn_search.errors import EXIT_FAILED, EXIT_RECORDS_SKIPPED, BadQuery, TtdnError, json_safe, os_reason, printable, utf8_arguments
 from ttdn_search.terminal import SEARCH_HELP
 
 cli_vi.install(click)  # click's own messages in Vietnamese first
@@ -40,6 +40,7 @@ def handle_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
+            utf8_arguments(kwargs)
             return fn(*args, **kwargs)
         except TtdnError as exc:
             _fail(str(exc), exc.exit_code)
@@ -50,7 +51,7 @@ def handle_errors(fn):
             sys.exit(0)
         except OSError as exc:  # a folder that cannot be written, a path through a file, ...
             where = f" '{exc.filename}'" if exc.filename else ""
-            _fail(f"Không đọc/ghi được{where}: {exc.strerror or exc}.", 1)
+            _fail(f"Không đọc/ghi được{where}: {os_reason(exc)}.", 1)
 
     return wrapper
 

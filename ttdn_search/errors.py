@@ -62,6 +62,23 @@ def json_safe(text: str) -> str:
     return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+_ERRNO_REASONS = {
+    "EROFS": "hệ thống tệp chỉ đọc", "EACCES": "không có quyền", "EPERM": "không được phép",
+    "ENOSPC": "hết chỗ trống trên đĩa", "EDQUOT": "hết hạn mức dung lượng", "ENOENT": "không có tệp hay thư mục này",
+    "ENOTDIR": "không phải thư mục", "EISDIR": "là một thư mục", "EEXIST": "đã có", "ENAMETOOLONG": "tên quá dài",
+    "EMFILE": "mở quá nhiều tệp", "EIO": "lỗi vào/ra của thiết bị", "EBUSY": "đang bận",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's reason for a user: Vietnamese for the usual ones, then the system's own words."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    own = exc.strerror or str(exc)
+    return f"{_ERRNO_REASONS[name]} ({own})" if name in _ERRNO_REASONS else own
+
+
 def shown(value: object, limit: int = 60) -> str:
     """A user's value quoted for a one-line message: control characters escaped, a long value cut short."""
     text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
@@ -90,3 +107,21 @@ def json_reason(exc) -> str:
     reason = _JSON_REASONS.get(msg, msg)
     col = getattr(exc, "colno", None)
     return f"{reason} (cột {col})" if col else reason
+
+
+def utf8_arguments(kwargs: dict) -> None:
+    """A text argument (query, id, filter value) whose bytes are not UTF-8 is a terminal set to another
+    encoding: say so, instead of searching for U+FFFD or failing deep inside. Paths may be any bytes."""
+    from dataclasses import fields, is_dataclass
+
+    values = []
+    for name, v in kwargs.items():
+        if isinstance(v, str):
+            values.append(v)
+        elif is_dataclass(v):
+            values.extend(x for f in fields(v) for x in ([getattr(v, f.name)] if isinstance(getattr(v, f.name), str)
+                                                        else getattr(v, f.name) or []) if isinstance(x, str))
+    for v in values:
+        if any("\udc80" <= c <= "\udcff" for c in v):
+            raise BadQuery(f"Tham số {shown(v)} không phải UTF-8: hãy đặt bảng mã của terminal là UTF-8 "
+                           "(ví dụ LANG=C.UTF-8).")
