@@ -161,3 +161,27 @@ def test_markup_from_data_and_query_never_runs_live(page, browser, xss_index):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_timeline_bars_filter_to_their_month(page, browser, samples_index, tmp_path):
+    """The inline SVG chart: no script, each bar a link whose page counts what the bar said."""
+    server, base = serve(samples_index)
+    try:
+        page.goto(f"{base}/?q={quote(QUERY)}")
+        bars = page.js("[...document.querySelectorAll('#timeline svg a')].map(a => a.getAttribute('aria-label'))")
+        assert bars and all("bài" in b for b in bars)
+        box = page.js("(() => { const r = document.querySelector('#timeline svg').getBoundingClientRect();"
+                      " return [r.width, r.height]; })()")
+        assert box[0] > 200 and box[1] >= 50, box  # drawn, and wide enough to click
+        when = page.js("[...document.querySelectorAll('#timeline svg a')].sort((x, y) =>"
+                       " y.getBoundingClientRect().height - x.getBoundingClientRect().height)[0].dataset.when")
+        label = next(b for b in bars if b.startswith(f"tháng {when[5:]}/{when[:4]}"))
+        count = label.rsplit(": ", 1)[1].split()[0]
+        page.click(f'#timeline a[data-when="{when}"]')  # a real mouse click on the tallest bar
+        assert page.js("new URL(location.href).searchParams.get('from')") == when
+        assert text(page, "#total") == count
+        assert_nothing_ran(page, browser)
+        assert_png(page.screenshot(tmp_path / "timeline.png"))
+    finally:
+        server.shutdown()
+        server.server_close()

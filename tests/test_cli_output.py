@@ -25,8 +25,9 @@ def test_search_prints_count_hits_ids_snippets_and_facets(samples_index):
     assert "thông tin đối ngoại" in lines[3]  # the snippet, highlight marks undone
     assert "<mark>" not in "\n".join(lines)
     # Each group names the option its values are typed back with.
-    assert lines[-1].startswith("— Tỉnh (-p): ") and "| Năm (-y): " in lines[-1] and "| Văn bản (-d): " in lines[-1]
-    assert len(lines) == 8
+    assert lines[-2].startswith("— Tỉnh (-p): ") and "| Năm (-y): " in lines[-2] and "| Văn bản (-d): " in lines[-2]
+    assert lines[-1].startswith("— Theo tháng ")  # the set's timeline
+    assert len(lines) == 9
 
 
 def test_search_without_accents_suggests_them(samples_index):

@@ -14,7 +14,7 @@ bs4 = pytest.importorskip("bs4")
 
 from tests._shared import needs_shared  # noqa: E402
 from tests._xss import ARTICLES, IMG, SCRIPT  # noqa: E402
-from ttdn_search.render import PageState, date_vi, decimal_vi, safe_href, write_static_site  # noqa: E402
+from ttdn_search.render import TIMELINE_PAGES, PageState, date_vi, decimal_vi, safe_href, write_static_site  # noqa: E402
 from ttdn_search.filters import Filters
 from ttdn_search.search import Searcher  # noqa: E402
 
@@ -34,13 +34,27 @@ def read(path: Path):
     return soup_of(path.read_text("utf-8"))
 
 
+SVG_ATTRS = {"xmlns", "viewbox", "preserveaspectratio", "width", "height", "focusable", "x", "y", "x1", "x2", "y1",
+             "y2", "role"}
+
+
 def assert_inert(soup) -> None:
     """Nothing in the page can run or load: no script or media element, no handler, no script URL."""
-    for tag in ("script", "img", "iframe", "object", "embed", "svg", "link", "base", "video", "audio", "source"):
+    for tag in ("script", "img", "iframe", "object", "embed", "link", "base", "video", "audio", "source",
+                "foreignobject", "use", "image", "style", "animate", "set"):
+        if tag == "style":  # the page's one stylesheet in <head>, nowhere else
+            assert all(st.find_parent("head") for st in soup.find_all("style")), "<style> outside <head>"
+            continue
         assert soup.find(tag) is None, f"<{tag}> in the page"
+    # The one SVG is the timeline's: bars, their links and titles, an axis; nothing else.
+    svgs = soup.find_all("svg")
+    assert len(svgs) <= 1 and all(svg.find_parent(id="timeline") for svg in svgs), "an <svg> other than the timeline"
+    for svg in svgs:
+        assert {el.name for el in svg.find_all(True)} <= {"a", "rect", "title", "line"}, svg
     for el in soup.find_all(True):
         for attr in el.attrs:
-            assert attr in ALLOWED_ATTRS or attr.startswith(("aria-", "data-")), f"attribute {attr!r} on <{el.name}>"
+            allowed = ALLOWED_ATTRS | (SVG_ATTRS if el.find_parent("svg") or el.name == "svg" else set())
+            assert attr in allowed or attr.startswith(("aria-", "data-")), f"attribute {attr!r} on <{el.name}>"
     for a in soup.find_all(href=True):
         scheme = urlsplit(a["href"].strip()).scheme.lower()
         assert scheme in ("", "http", "https"), a["href"]
@@ -209,8 +223,10 @@ def test_bound_of_written_pages_follows_facet_pages(samples_index, tmp_path):
         assert len({a["href"] for a in sec.find_all("a")}) <= 2  # (the years' "by time" list repeats them)
     cited = {d for h in root.hits for d in h.directives}
     groups = sum(1 for v in root.facets.values() if v)
-    # index + at most 2 per facet group + one lookup per cited directive + the other sort order.
-    assert len(list(out.glob("*.html"))) <= 1 + 2 * groups + len(cited) + 1
+    bars = sum(1 for _, n in root.timeline if n)
+    # index + at most 2 per facet group + one lookup per cited directive + the other sort order + one per
+    # timeline bar holding any article (at most TIMELINE_PAGES).
+    assert len(list(out.glob("*.html"))) <= 1 + 2 * groups + len(cited) + 1 + min(bars, TIMELINE_PAGES)
     assert "--facet-pages" in page.find("aside").text
 
 

@@ -21,12 +21,16 @@ from ttdn_search.errors import BadQuery, TtdnError
 from ttdn_search.facets import FACET_LABELS, FACET_NAMES, TIME_FACETS
 from ttdn_search.filters import FACET_FILTER, PAGE_FILTERS, Filters, facet_pairs
 from ttdn_search.results import interpreted_note, match_note
+from ttdn_search.timeline import bars as timeline_bars
+from ttdn_search.timeline import chart_width
 
 def _page_key(key: str) -> bool:
     """A query-string key that is a filter: a filter's name, or f_<facet> (a facet value applied)."""
     return key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_FILTER)
 
 
+# A static page writes the pages of its newest timeline bars, at most this many.
+TIMELINE_PAGES = 36
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
 MAX_PAGE = 50
 
@@ -45,6 +49,11 @@ class PageState:
         if (key, value) in self.filters:
             return self
         return PageState(self.query, tuple(sorted(self.filters + ((key, value),))), self.sort)
+
+    def dated(self, date_from: str, date_to: str) -> "PageState":
+        """The same search within these dates (a timeline bar): any other from/to replaced."""
+        kept = tuple(f for f in self.filters if f[0] not in ("from", "to"))
+        return PageState(self.query, tuple(sorted(kept + (("from", date_from), ("to", date_to)))), self.sort)
 
     def without(self, key: str, value: str) -> "PageState":
         return PageState(self.query, tuple(f for f in self.filters if f != (key, value)), self.sort)
@@ -140,6 +149,9 @@ class PageView:
     next_url: str | None = None
     match_note: str | None = None  # why the hits are not the query as typed (results.match_note)
     back_url: str | None = None  # a static page one level down: the way back to the page asked for
+    timeline_unit: str = "tháng"  # the chart's bars: by month, or by year over a long span (timeline.py)
+    timeline: list = field(default_factory=list)
+    timeline_width: int = 0
 
 
 def safe_href(url: str | None) -> str | None:
@@ -255,9 +267,13 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
         notes = [interpreted_note(result), match_note(result.interpreted or state.query, result.match, result.total),
                  *result.notes]
         note = " ".join(n for n in notes if n) or None
+    unit, chart = timeline_bars(result.timeline if result is not None else [])
+    for b in chart:
+        b.url = link(state.dated(b.date_from, b.date_to)) if b.count else None
     return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
                     prev_url=prev_url, next_url=next_url, match_note=note,
-                    back_url=link(back) if back is not None and back != state else None)
+                    back_url=link(back) if back is not None and back != state else None,
+                    timeline_unit=unit, timeline=chart, timeline_width=chart_width(len(chart)))
 
 
 def render_page(view: PageView) -> str:
@@ -300,6 +316,9 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
         results.setdefault(PageState(root_result.suggestion, root.filters, sort), None)
     for key, value in root.filters:
         results.setdefault(root.without(key, value), None)
+    # Each bar of the timeline opens its month (or year): the newest TIMELINE_PAGES that hold any.
+    for b in [b for b in timeline_bars(root_result.timeline)[1] if b.count][-TIMELINE_PAGES:]:
+        results.setdefault(root.dated(b.date_from, b.date_to), None)
     names = {st: ("index.html" if st == root else st.filename()) for st in results}
     # Leave out pages the library cannot build (a facet value it cannot resolve) before any page links them.
     for st in list(results):

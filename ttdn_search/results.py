@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import asdict, dataclass, field
 
 
@@ -74,6 +76,24 @@ def unknown_field_note(names: list[str]) -> str | None:
     return f"{shown} không phải tên bộ lọc nên được tìm như chữ. Bộ lọc viết trong câu tìm: {known}"
 
 
+def full_months(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Monthly counts with every month between the first and the last, zeros included (a chart's axis)."""
+    if not counts:
+        return []
+    have = dict(counts)
+    return [(m, have.get(m, 0)) for m in _months_between(counts[0][0], counts[-1][0])]
+
+
+@functools.lru_cache(maxsize=256)
+def _months_between(first: str, last: str) -> tuple[str, ...]:
+    (y, m), (y2, m2) = map(int, first.split("-")), map(int, last.split("-"))
+    out = []
+    while (y, m) <= (y2, m2):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
 def match_note(query: str, match: str, total: int) -> str | None:
     """The plain Vietnamese line shown when the articles shown do not hold the query as typed."""
     if match not in MATCH_LABELS or not query or not total:
@@ -103,6 +123,10 @@ class SearchResult:
     interpreted_why: str | None = None
     # What the user should know about how the query was read ("foo:" is no filter, searched as words).
     notes: list[str] = field(default_factory=list)
+    # Monthly counts of the whole set (not only the hits shown), oldest first, every month from the first
+    # to the last that has any (zeros included), and how many of the set have no date.
+    timeline: list[tuple[str, int]] = field(default_factory=list)
+    undated: int = 0
 
     def to_json(self) -> dict:
         out = {
@@ -124,6 +148,8 @@ class SearchResult:
             out["directives"] = [asdict(d) for d in self.directives]
         if self.notes:
             out["notes"] = self.notes
+        out["timeline"] = [{"month": m, "count": n} for m, n in self.timeline]
+        out["undated"] = self.undated
         return out
 
 

@@ -29,7 +29,8 @@ from ttdn_search.facets import FACET_NAMES, TIME_FACETS, new_unit_of
 from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, resolve_directives
 from ttdn_search.folder import default_index_dir, folder_identity, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
-from ttdn_search.results import BatchLine, FacetCount, Hit, SearchResult, directive_info, unknown_field_note
+from ttdn_search.results import (BatchLine, FacetCount, Hit, SearchResult, directive_info, full_months,
+                                 unknown_field_note)
 
 
 # A query found as typed in fewer articles than this may have another reading (a slip, Telex) worth trying.
@@ -233,6 +234,7 @@ class Searcher:
         matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded or ev.exact else None
         hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
         facet_counts = self._facets(matched, *facets) if facets else {}
+        timeline = full_months(self._view.month_counts(matched)) if facets and total else []
         suggestion = None
         if node is not None and not directives:
             # A query not found as typed (a wider level answered) is worth correcting whatever the count.
@@ -246,6 +248,7 @@ class Searcher:
             query=query, total=total, hits=hits, facets=facet_counts, took_ms=0.0, offset=offset, sort=sort,
             filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial, match=match,
             interpreted=corrected, interpreted_why="directive" if corrected else None,
+            timeline=timeline, undated=total - sum(n for _, n in timeline) if timeline else (total if facets else 0),
         )
 
     def _readings(self, aq: P.AnalysedQuery) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 from ttdn_search.facets import FACET_SHORT
 from ttdn_search.filters import BY_NAME, FACET_FILTER
 from ttdn_search.results import SearchResult, interpreted_note, match_note
+from ttdn_search.timeline import spark_line
 
 Style = Callable[[str], str]
 
@@ -81,6 +82,9 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
                            + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
     if summary:
         yield "— " + " | ".join(summary)
+    line = spark_line(res.timeline, res.undated)
+    if line:
+        yield "— " + line
 
 
 def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = str) -> Iterator[str]:
