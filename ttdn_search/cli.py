@@ -194,20 +194,13 @@ FACET_ORDER = click.option(
 # ---------------------------------------------------------------------------------------------
 
 
-def _bold(text: str) -> str:
-    return click.style(text, bold=True)
+_bold = functools.partial(click.style, bold=True)
+_mark = functools.partial(click.style, fg="yellow", bold=True)
 
 
-def _mark(text: str) -> str:
-    return click.style(text, fg="yellow", bold=True)
-
-
-def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
+def _print_result(res, nl: bool, as_json: bool) -> None:
     if as_json or nl:
-        obj = res.to_json()
-        if qid is not None:
-            obj = {"qid": qid, **obj}
-        _echo_json(obj, nl=nl)
+        _echo_json(res.to_json(), nl=nl)
         return
     from ttdn_search.terminal import result_lines
 
@@ -227,11 +220,20 @@ def _print_result(res, nl: bool, as_json: bool, qid=None) -> None:
 @click.option("--nl", is_flag=True, help="JSON Lines (một dòng) / newline-delimited JSON.")
 @click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8", errors="surrogateescape"),
               help="Tệp truy vấn, mỗi dòng một câu (văn bản hoặc JSON); '-' là stdin / batch file.")
+@click.option("--csv", "as_csv", is_flag=True, help="In bảng CSV: mọi kết quả, hoặc -n bài / the result set as CSV.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP", help="Ghi bảng Excel / write XLSX.")
 @FACET_ORDER
 @handle_errors
-def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
-           queries_file, facet_order):
+def search(query, index_dir, filters, limit, offset, sort, as_json, nl, queries_file, as_csv, xlsx, facet_order):
     from ttdn_search.search import Searcher
+
+    if as_csv or xlsx:
+        from ttdn_search import export
+
+        given = click.get_current_context().get_parameter_source("limit").name == "COMMANDLINE"
+        with Searcher(index_dir) as s:
+            hits = export.result_hits(s, query, filters, limit if given else None, sort)
+        return click.echo(export.to_csv(hits), nl=False) if as_csv else echo(export.write_xlsx(hits, xlsx))
 
     if queries_file is not None and query:
         raise BadQuery("Đã cho tệp --queries thì không cho thêm truy vấn; bỏ một trong hai.")
@@ -248,9 +250,6 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl,
             return
         res = s.search(query, filters=filters, limit=limit, offset=offset, sort=sort, facet_order=facet_order)
         _print_result(res, nl=nl, as_json=as_json)
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 @main.command()

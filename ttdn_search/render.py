@@ -29,6 +29,7 @@ def _page_key(key: str) -> bool:
     return key in PAGE_FILTERS or (key.startswith("f_") and key[2:] in FACET_FILTER)
 
 
+CSV_NAME = "ket-qua.csv"  # the table of a static page's result set, and the live download's path
 # A static page writes the pages of its newest timeline bars, at most this many.
 TIMELINE_PAGES = 36
 # Live pages go this deep into the results (page * limit hits are ranked for the last one).
@@ -149,6 +150,7 @@ class PageView:
     next_url: str | None = None
     match_note: str | None = None  # why the hits are not the query as typed (results.match_note)
     back_url: str | None = None  # a static page one level down: the way back to the page asked for
+    csv_url: str | None = None  # the whole result set as a table: a download (live) or ket-qua.csv (static)
     timeline_unit: str = "tháng"  # the chart's bars: by month, or by year over a long span (timeline.py)
     timeline: list = field(default_factory=list)
     timeline_width: int = 0
@@ -227,7 +229,7 @@ def _selected(state: PageState) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def page_view(result, state: PageState, link: Callable[[PageState], str | None], live: bool,
-              error: str | None = None, back: PageState | None = None) -> PageView:
+              error: str | None = None, back: PageState | None = None, csv_url: str | None = None) -> PageView:
     selected = _selected(state)
     groups = []
     for name in FACET_NAMES:
@@ -273,7 +275,8 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
     return PageView(state, result, hits, groups, active, live, link(PageState()), suggestion_url, error, sort_links,
                     prev_url=prev_url, next_url=next_url, match_note=note,
                     back_url=link(back) if back is not None and back != state else None,
-                    timeline_unit=unit, timeline=chart, timeline_width=chart_width(len(chart)))
+                    timeline_unit=unit, timeline=chart, timeline_width=chart_width(len(chart)),
+                    csv_url=csv_url if result is not None and result.total else None)
 
 
 def render_page(view: PageView) -> str:
@@ -331,8 +334,12 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
     def link(st: PageState) -> str | None:
         return names.get(st)
 
+    # The page asked for offers its whole result set as a table, written beside it.
+    from ttdn_search.export import result_hits, to_csv
+
+    (out_dir / CSV_NAME).write_text(to_csv(result_hits(searcher, query, filters, None, sort)), "utf-8")
     for st, res in results.items():
-        html = render_page(page_view(res, st, link, live=False, back=root))
+        html = render_page(page_view(res, st, link, live=False, back=root, csv_url=CSV_NAME if st == root else None))
         (out_dir / names[st]).write_text(html, "utf-8")
     # Each run leaves exactly its own pages: the linked pages of an earlier run go (only files of the
     # names this function writes; nothing else in the folder is touched).

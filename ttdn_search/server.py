@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from html import escape
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from ttdn_search.errors import TtdnError, printable
-from ttdn_search.render import PageState, page_view, render_page, run_state
+from ttdn_search.render import CSV_NAME, PageState, page_view, render_page, run_state
 
 # A request's bounds: the query string in bytes, the parameters, the filter values of one page (its
 # links repeat every applied filter, so a page grows with their square: 2,000 f_year values made a
@@ -26,6 +27,7 @@ MAX_QUERY_STRING = 8192
 MAX_PARAMS = 64
 MAX_FILTER_VALUES = 24
 MAX_VALUE_CHARS = 2000
+MAX_CSV_ROWS = 10000  # a download of the live page's result set
 THREADS = 4  # searches run one at a time (one searcher); the others serve waiting clients their pages
 HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
@@ -73,7 +75,8 @@ class App:
     def __call__(self, environ, start_response):
         status, html, extra = self.answer(environ)
         body = html.encode("utf-8")
-        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))), *HEADERS, *extra]
+        kind = [] if any(k == "Content-Type" for k, _ in extra) else [("Content-Type", "text/html; charset=utf-8")]
+        headers = [*kind, ("Content-Length", str(len(body))), *HEADERS, *extra]
         start_response(f"{status} {_REASONS.get(status, '')}", headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
@@ -83,11 +86,12 @@ class App:
             return 405, _PLAIN.format("Trang này chỉ để đọc (GET)."), [("Allow", "GET, HEAD")]
         host = environ.get("HTTP_HOST", "").lower()
         if self.hosts is not None and host and host not in self.hosts:
-            return 403, _PLAIN.format(f"Máy chủ này không trả lời cho tên {printable(host[:100])}."), []
+            return 403, _PLAIN.format(f"Máy chủ này không trả lời cho tên {escape(printable(host[:100]))}."), []
         if environ.get("HTTP_SEC_FETCH_SITE") == "cross-site" and environ.get("HTTP_SEC_FETCH_MODE") != "navigate":
             # Another site's page may link here (a navigation), not make the browser fetch searches.
             return 403, _PLAIN.format("Trang của một trang web khác không được gọi tìm kiếm ở đây."), []
-        if environ.get("PATH_INFO", "/") not in ("/", "/index.html"):
+        path = environ.get("PATH_INFO", "/")
+        if path not in ("/", "/index.html", "/" + CSV_NAME):
             return 404, _PLAIN.format("Không có trang này."), []
         raw = environ.get("QUERY_STRING", "")
         if len(raw.encode("latin-1", "replace")) > MAX_QUERY_STRING:
@@ -101,11 +105,26 @@ class App:
         if problem:
             return 400, _PLAIN.format(problem), []
         try:
+            if path == "/" + CSV_NAME:
+                return self.table(params)
             status, html = self.page(params)
         except Exception:  # a bug must not leave the browser waiting, nor show it a traceback
             sys.stderr.write(f"ttdn serve: lỗi khi trả lời ?{printable(raw[:200])}\n")
             status, html = 500, _PLAIN.format("Lỗi máy chủ khi tìm kiếm.")
         return status, html, []
+
+    def table(self, params: dict[str, list[str]]) -> tuple[int, str, list]:
+        """The page's whole result set as CSV (at most MAX_CSV_ROWS articles), downloaded as ket-qua.csv."""
+        from ttdn_search.export import result_hits, to_csv
+
+        state = PageState.from_params(params)
+        with self.lock:
+            try:
+                hits = result_hits(self.searcher, state.query, state.to_filters(), None, state.sort)[:MAX_CSV_ROWS]
+            except TtdnError as exc:
+                return 400, _PLAIN.format(escape(str(exc))), []
+        return 200, to_csv(hits), [("Content-Type", "text/csv; charset=utf-8"),
+                                   ("Content-Disposition", f'attachment; filename="{CSV_NAME}"')]
 
     def page(self, params: dict[str, list[str]]) -> tuple[int, str]:
         state = PageState.from_params(params)
@@ -124,7 +143,8 @@ class App:
             # A damaged index found while answering is the server's state, not the request's fault.
             if err is not None and "--rebuild" in err:
                 status = 503
-        return status, render_page(page_view(res, state, lambda st: "/" + st.query_string(), live=True, error=err))
+        return status, render_page(page_view(res, state, lambda st: "/" + st.query_string(), live=True, error=err,
+                                             csv_url=f"/{CSV_NAME}" + state.query_string()))
 
 
 def _too_many(params: dict[str, list[str]]) -> str | None:
