@@ -47,9 +47,13 @@ def test_directive_prints_the_document_counts_and_articles(samples_index):
     assert lines[0].startswith("57-KL/TW  Kết luận · ")
     assert lines[1] == "2 bài dẫn văn bản này."
     assert lines[2] == "Theo tỉnh: Lâm Đồng (1), Nghệ An (1)"
-    assert lines[3].startswith("Theo năm: ")
-    assert lines[4].startswith("1. ") and lines[4].endswith("(mau-12)")  # newest first
-    assert lines[5].startswith("2. ") and lines[5].endswith("(mau-02)")
+    assert lines[3] == "Theo đơn vị sau 1/7/2025: Lâm Đồng (1), Nghệ An (1)"
+    assert lines[4].startswith("Theo năm: ") and lines[5].startswith("Theo tháng 2023-09…2025-08: ")
+    assert lines[6] == "Thường được dẫn cùng: 112-QĐ/TU (1)"
+    assert lines[7].startswith("Bài đầu tiên: 2023-09-12 · ") and lines[7].endswith("(mau-02)")
+    assert lines[8].startswith("Bài mới nhất: 2025-08-05 · ") and lines[8].endswith("(mau-12)")
+    assert lines[9].startswith("1. ") and lines[9].endswith("(mau-12)")  # newest first
+    assert lines[10].startswith("2. ") and lines[10].endswith("(mau-02)")
 
 
 def test_facets_stats_and_show_print_labels_and_values(samples_index):

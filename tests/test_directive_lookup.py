@@ -131,3 +131,26 @@ def test_a_decree_cited_by_number_and_year_is_tagged(news_index):
     # baomoi-22326411 writes only "nghị định 167/2013"; every nghị định is the Chính phủ's.
     doc = json.loads(_run(["show", "baomoi-22326411", "--index", news_index, "--json"]).stdout)
     assert "167/2013/NĐ-CP" in doc["tags"]["directives"]
+
+
+def test_a_directive_lookup_says_where_when_and_with_what(samples_index):
+    """Beside its articles: counts by province and by new unit, a timeline, the directives cited with it,
+    and the first and latest article citing it (each of them one of the citing articles)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ttdn_search.cli import main
+    from ttdn_search.search import Searcher
+
+    with Searcher(samples_index) as s:
+        res = s.lookup_directive("57-KL/TW", limit=100)
+        dated = sorted((h.date, h.id) for h in res.hits if h.date)
+    assert res.summary["first"]["id"] == dated[0][1] and res.summary["latest"]["id"] == dated[-1][1]
+    assert all(c["id"] != "57-KL/TW" and c["count"] > 0 for c in res.summary["cited_with"])
+    assert sum(n for _, n in res.timeline) + res.undated == res.total
+    out = json.loads(CliRunner().invoke(main, ["directive", "57-KL/TW", "--index", str(samples_index), "--json"]).stdout)
+    assert out["first"] == res.summary["first"] and out["timeline"]
+    text = CliRunner().invoke(main, ["directive", "ket luan 57", "--index", str(samples_index)]).stdout
+    for label in ("Theo tỉnh:", "Theo đơn vị sau 1/7/2025:", "Theo tháng", "Bài đầu tiên:", "Bài mới nhất:"):
+        assert label in text, label

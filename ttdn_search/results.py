@@ -127,6 +127,8 @@ class SearchResult:
     # to the last that has any (zeros included), and how many of the set have no date.
     timeline: list[tuple[str, int]] = field(default_factory=list)
     undated: int = 0
+    # A directive lookup's: the first and latest article citing it, the directives cited with it.
+    summary: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         out = {
@@ -148,6 +150,8 @@ class SearchResult:
             out["directives"] = [asdict(d) for d in self.directives]
         if self.notes:
             out["notes"] = self.notes
+        if self.summary:
+            out.update(self.summary)
         out["timeline"] = [{"month": m, "count": n} for m, n in self.timeline]
         out["undated"] = self.undated
         return out

@@ -354,6 +354,10 @@ class Searcher:
             res = SearchResult(query=query, total=0, hits=[], facets={}, took_ms=0.0, offset=offset, sort="date")
         res.query = query
         res.directives = [directive_info(i) for i in ids]
+        if ids and res.total:
+            from ttdn_search.citing import citing_summary
+
+            res.summary = citing_summary(self, ids, filters, res)
         if found.how == "corrected":
             res.interpreted, res.interpreted_why = ids[0], "directive"
         return res

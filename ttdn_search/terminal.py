@@ -99,10 +99,20 @@ def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = st
         return
     yield from _directive_heads(res, bold)
     yield f"{res.total} bài dẫn văn bản này."
-    for name, label in (("province", "Theo tỉnh"), ("year", "Theo năm")):
+    for name, label in (("province", "Theo tỉnh"), ("province_new", "Theo đơn vị sau 1/7/2025"), ("year", "Theo năm")):
         values = res.facets.get(name) or []
         if values:
             yield f"{label}: " + ", ".join(f"{c.value} ({c.count})" for c in values)
+    line = spark_line(res.timeline, res.undated)
+    if line:
+        yield line
+    summary = res.summary or {}
+    if summary.get("cited_with"):
+        yield "Thường được dẫn cùng: " + ", ".join(f"{c['id']} ({c['count']})" for c in summary["cited_with"])
+    for key, label in (("first", "Bài đầu tiên"), ("latest", "Bài mới nhất")):
+        a = summary.get(key)
+        if a:
+            yield f"{label}: {a['date']} · {a['title']}" + (f" · {a['province']}" if a["province"] else "") + f"  ({a['id']})"
     for i, h in enumerate(res.hits, offset + 1):
         meta = " · ".join(x for x in (h.date, h.province) if x)
         yield f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id})"
