@@ -79,6 +79,14 @@ def test_live_page_offers_the_download_of_its_query_and_filters(samples_index):
             rows = _csv_rows(resp.read().decode("utf-8"))
         total, ids = _hits(samples_index, "-p", "Nghệ An")
         assert [row[0] for row in rows[1:]] == ids and len(rows) == 1 + total
+        import ttdn_search.server as server
+
+        server.MAX_CSV_ROWS, bound = 2, server.MAX_CSV_ROWS  # the download stops at its bound, ranked first
+        try:
+            with urllib.request.urlopen(f"{base}/ket-qua.csv?q={quote(QUERY)}") as resp:
+                assert [row[0] for row in _csv_rows(resp.read().decode("utf-8"))[1:]] == _hits(samples_index)[1][:2]
+        finally:
+            server.MAX_CSV_ROWS = bound
     finally:
         srv.shutdown()
         srv.server_close()

@@ -228,3 +228,27 @@ def test_a_hostile_corpus_keeps_every_good_article_and_names_every_bad_input(tmp
         ids = {f["id"] for f in s.documents()}
         assert set(good) <= ids and len(ids) == len(good) + 1, ids  # and the oddly named file
         assert s.document("good-3")["title"].split() == ["Tiêu", "đề", "sạch"]
+
+
+def test_review_findings_hold(tmp_path, monkeypatch):
+    """A blank run without a newline is bounded; a stray OSC keeps the text after it; a lone surrogate
+    is U+FFFD, not a traceback; a timeline bar's link keeps the page's own dates; the live CSV download
+    stops at its bound."""
+    import io
+    import time
+
+    from ttdn_search.lines import numbered_lines
+    from ttdn_search.normalize import normalize
+    from ttdn_search.render import PageState
+
+    t = time.perf_counter()
+    got = list(numbered_lines(io.BufferedReader(io.BytesIO(b" " * (64 << 20) + b'\n{"a": 1}\n')), 1 << 20))
+    assert got == [(1, None), (2, b'{"a": 1}\n')] and time.perf_counter() - t < 5
+    assert normalize("tin \x1b] và thông tin đối ngoại") == "tin  và thông tin đối ngoại"  # not cut at ESC ]
+    assert normalize("a\ud800b") == "a\ufffdb"
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "s1", "title": "Tin \\ud800 lạ", "text": "Nội dung thông tin đối ngoại."}\n', "utf-8")
+    assert build_index([src], tmp_path / "ix", jobs=1).total == 1
+    bar = PageState("x", (("from", "2024-03-15"), ("to", "2024-12"))).dated("2024-03", "2024-03")
+    assert dict(bar.filters) == {"from": "2024-03-15", "to": "2024-03"}
+    assert dict(PageState("x").dated("2024", "2024").filters) == {"from": "2024", "to": "2024"}

@@ -25,8 +25,9 @@ def citing_summary(searcher, ids: list[str], filters: Filters | None, res: Searc
             hi = (base.date_to if base.date_to and parse_date(base.date_to, True) < parse_date(month, True)
                   else month)
             within = dataclasses.replace(base, date_from=lo, date_to=hi)
-            hits = searcher.search("", filters=within, limit=1000, sort="date", facets=False,
-                               directive_lookup=False).hits
+            count = dict(res.timeline)[month] if key == "first" else 1  # the whole oldest month, newest first
+            hits = searcher.search("", filters=within, limit=count, sort="date", facets=False,
+                                   directive_lookup=False).hits
             if hits:
                 out[key] = brief(hits[0] if key == "latest" else hits[-1])
     return out

@@ -32,7 +32,8 @@ def numbered_lines(fh, max_line: int) -> Iterator[tuple[int, bytes | None]]:
         buf += chunk
         if not buf.strip():  # nothing but blank lines so far: count them, keep the unfinished one
             lineno += buf.count(b"\n")
-            buf = buf[buf.rfind(b"\n") + 1 :]
+            # Keep the unfinished blank line's end only: it stays blank and, past max_line, too long.
+            buf = buf[buf.rfind(b"\n") + 1 :][-(max_line + 1) :]
             continue
         lines = buf.split(b"\n")
         buf = lines.pop()

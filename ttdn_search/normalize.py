@@ -32,9 +32,12 @@ _TRANSLATE.update({ord(c): None for c in _INVISIBLE})
 # a page must not drive the terminal of whoever reads it (set the window title, clear the screen, plant
 # hyperlinks).
 _TRANSLATE.update({c: " " for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0))})
+# A lone surrogate (JSON "\ud800") cannot be encoded: U+FFFD, as any undecodable character.
+_TRANSLATE.update({c: "\ufffd" for c in range(0xD800, 0xE000)})
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?"
-    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    # An OSC counts only with its terminator (a stray ESC ] loses two characters, not the rest of the text).
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)|\x1b[ -/]*[0-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)"
 )
 # Icelandic eth looks like Đ and is what some legacy converters emit for it.
 _TRANSLATE.update({0x00D0: "Đ", 0x00F0: "đ", 0x0110: "Đ", 0x0111: "đ"})

@@ -52,7 +52,18 @@ class PageState:
         return PageState(self.query, tuple(sorted(self.filters + ((key, value),))), self.sort)
 
     def dated(self, date_from: str, date_to: str) -> "PageState":
-        """The same search within these dates (a timeline bar): any other from/to replaced."""
+        """The same search within these dates (a timeline bar) and within the page's own from/to: the bar
+        counts only the part of its month the page's dates allow, and so does its link."""
+        from ttdn_search.filters import parse_date
+
+        own = dict(f for f in self.filters if f[0] in ("from", "to"))
+        try:
+            if own.get("from") and parse_date(own["from"]) > parse_date(date_from):
+                date_from = own["from"]
+            if own.get("to") and parse_date(own["to"], True) < parse_date(date_to, True):
+                date_to = own["to"]
+        except BadQuery:  # the page's own dates are unreadable: its error says so; the bar keeps its month
+            pass
         kept = tuple(f for f in self.filters if f[0] not in ("from", "to"))
         return PageState(self.query, tuple(sorted(kept + (("from", date_from), ("to", date_to)))), self.sort)
 

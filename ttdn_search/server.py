@@ -120,7 +120,7 @@ class App:
         state = PageState.from_params(params)
         with self.lock:
             try:
-                hits = result_hits(self.searcher, state.query, state.to_filters(), None, state.sort)[:MAX_CSV_ROWS]
+                hits = result_hits(self.searcher, state.query, state.to_filters(), MAX_CSV_ROWS, state.sort)
             except TtdnError as exc:
                 return 400, _PLAIN.format(escape(str(exc))), []
         return 200, to_csv(hits), [("Content-Type", "text/csv; charset=utf-8"),

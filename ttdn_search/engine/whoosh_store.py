@@ -132,6 +132,9 @@ class TtdnWriter(SegmentWriter):
             reader = SegmentReader(self.storage, self.schema, seg)
             try:
                 self.add_reader(reader)
+            except BaseException:
+                comp.close()
+                raise
             finally:
                 reader.close()
             copied = self.docnum - before
