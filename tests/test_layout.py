@@ -12,7 +12,7 @@ SEAMS = {
     "whoosh": "engine/whoosh_store.py",
     "jinja2": "render.py",
     "markupsafe": "render.py",
-    "click": "cli.py",
+    "click": "cli/",  # the command line's package
     "pyvi": "segment.py",
 }
 
@@ -46,7 +46,8 @@ def test_every_module_is_read():
 @pytest.mark.parametrize("package, owner", sorted(SEAMS.items()))
 def test_one_module_imports_each_engine(package, owner):
     importers = {str(p.relative_to(PACKAGE)) for p in _modules() if any(m.split(".")[0] == package for m in _imports(p))}
-    assert importers <= {owner}, f"{package} imported outside {owner}: {sorted(importers - {owner})}"
+    outside = {p for p in importers if p != owner and not (owner.endswith("/") and p.startswith(owner))}
+    assert not outside, f"{package} imported outside {owner}: {sorted(outside)}"
 
 
 def test_search_and_build_stand_side_by_side():

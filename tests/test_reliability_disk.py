@@ -23,9 +23,9 @@ def _corpus(path, n=60):
 
 def _fill_after(monkeypatch, commits_ok: int):
     """Companion writes fail with ENOSPC after `commits_ok` of them, having written half their bytes."""
-    from ttdn_search.engine import companion
+    from ttdn_search.engine import builder
 
-    real = companion.Builder.write
+    real = builder.Builder.write
     calls = {"n": 0}
 
     def write(self, path):
@@ -35,7 +35,7 @@ def _fill_after(monkeypatch, commits_ok: int):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(self, path)
 
-    monkeypatch.setattr(companion.Builder, "write", write)
+    monkeypatch.setattr(builder.Builder, "write", write)
 
 
 def test_disk_full_mid_run_says_what_is_in_and_cleans_up(tmp_path, monkeypatch):

@@ -5,8 +5,33 @@ from __future__ import annotations
 
 import dataclasses
 
-from ttdn_search.filters import Filters, parse_date
-from ttdn_search.results import SearchResult
+from ttdn_search.filters import Filters, parse_date, resolve_directives
+from ttdn_search.results import SearchResult, directive_info
+
+
+def lookup_directive(searcher, query: str, filters: Filters | None, limit: int, offset: int,
+                     **options) -> SearchResult:
+    """Every article citing the directive(s) a query names (`ttdn directive`), newest first: none for a
+    well-formed reference no article cites ("ket luan 72"); BadQuery for a query that is not one.
+    options: what `Searcher.search` takes besides (collapse, count)."""
+    from ttdn_search.extract.references import resolve
+
+    found = resolve(query, searcher.known_directives(), bare_number=True)
+    if not found.how:
+        resolve_directives(query)  # raises the one message for a query that names no document
+    ids = list(found.ids)
+    if ids:
+        res = searcher.search("", filters=(filters or Filters()).merged({"directive": ids}), limit=limit,
+                              offset=offset, sort="date", directive_lookup=False, **options)
+    else:
+        res = SearchResult(query=query, total=0, hits=[], facets={}, took_ms=0.0, offset=offset, sort="date")
+    res.query = query
+    res.directives = [directive_info(i) for i in ids]
+    if ids and res.total:
+        res.summary = citing_summary(searcher, ids, filters, res)
+    if found.how == "corrected":
+        res.interpreted, res.interpreted_why = ids[0], "directive"
+    return res
 
 
 def citing_summary(searcher, ids: list[str], filters: Filters | None, res: SearchResult) -> dict:

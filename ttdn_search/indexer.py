@@ -70,6 +70,7 @@ def prepare(article: Article) -> dict:
     """Every field value of one article's index document, tags and segmentation included; the keys
     starting with "_" are its companion entries (engine/format.py), not Whoosh fields."""
     from ttdn_search.analysis import segment_words, syllable_keys
+    from ttdn_search.engine.copies import signature, text_shingles
     from ttdn_search.engine.format import date_int, doc_keys, fold_keys, pack_views, tie_key
     from ttdn_search.engine.whoosh_store import idhash_term, rawkey_term
     from ttdn_search.extract import tag
@@ -100,6 +101,7 @@ def prepare(article: Article) -> dict:
         "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values, counts),
         "_date": date_int(date),
         "_tie": tie_key(article.id),
+        "_signature": signature(text_shingles(title_fold, body_fold)),
     }
 
 
@@ -327,6 +329,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             # started from: update it with the new segments' words; otherwise read them all.
             _write_vocab(reader, index_dir, segments_before,
                          not fresh and meta.get("vocab_generation") == start_generation)
+        _write_groups(reader, index_dir, generation)
     finally:
         reader.close()
     write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total,
@@ -384,6 +387,18 @@ def _write_vocab(reader, index_dir: Path, segments_before: set[str], incremental
         incremental = incremental and segments_before <= {sid for sid, _ in parts}
         new = [comp for sid, comp in parts if sid not in segments_before]
         write_vocab(index_dir, view.iter_words(), new if incremental else None)
+    finally:
+        view.close()
+
+
+def _write_groups(reader, index_dir: Path, generation: int) -> None:
+    """copies.json for the committed generation, unless it holds it already (a run that changed nothing)."""
+    from ttdn_search.engine.groups import find_groups, read_groups, write_groups
+
+    view = reader.segments()
+    try:
+        if read_groups(index_dir, generation, view) is None:
+            write_groups(index_dir, generation, view, find_groups(view))
     finally:
         view.close()
 

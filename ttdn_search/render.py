@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -45,11 +45,23 @@ class PageState:
     filters: tuple[tuple[str, str], ...] = ()
     sort: str = "relevance"
     page: int = 1  # a new filter or sort starts again at page 1
+    # How copies show (engine/groups.py): one hit per group ("") or every article ("all"); what the
+    # facets count: articles ("") or groups ("groups"). Kept by every link of the page.
+    copies: str = ""
+    count: str = ""
+
+    def _same_view(self, query: str, filters, sort: str, page: int = 1) -> "PageState":
+        return PageState(query, filters, sort, page, self.copies, self.count)
+
+    def viewed(self, copies: str | None = None, count: str | None = None) -> "PageState":
+        """The same search with copies shown another way, or the facets counting something else."""
+        return replace(self, page=1, copies=self.copies if copies is None else copies,
+                       count=self.count if count is None else count)
 
     def with_filter(self, key: str, value: str) -> "PageState":
         if (key, value) in self.filters:
             return self
-        return PageState(self.query, tuple(sorted(self.filters + ((key, value),))), self.sort)
+        return self._same_view(self.query, tuple(sorted(self.filters + ((key, value),))), self.sort)
 
     def dated(self, date_from: str, date_to: str) -> "PageState":
         """The same search within these dates (a timeline bar) and within the page's own from/to: the bar
@@ -65,10 +77,10 @@ class PageState:
         except BadQuery:  # the page's own dates are unreadable: its error says so; the bar keeps its month
             pass
         kept = tuple(f for f in self.filters if f[0] not in ("from", "to"))
-        return PageState(self.query, tuple(sorted(kept + (("from", date_from), ("to", date_to)))), self.sort)
+        return self._same_view(self.query, tuple(sorted(kept + (("from", date_from), ("to", date_to)))), self.sort)
 
     def without(self, key: str, value: str) -> "PageState":
-        return PageState(self.query, tuple(f for f in self.filters if f != (key, value)), self.sort)
+        return self._same_view(self.query, tuple(f for f in self.filters if f != (key, value)), self.sort)
 
     def to_filters(self) -> Filters:
         f = Filters()
@@ -82,16 +94,21 @@ class PageState:
         params += list(self.filters)
         if self.sort != "relevance":
             params.append(("sort", self.sort))
+        if self.copies:
+            params.append(("copies", self.copies))
+        if self.count:
+            params.append(("count", self.count))
         if self.page > 1:
             params.append(("page", str(self.page)))
         return "?" + urlencode(params) if params else "?"
 
     def turned(self, page: int) -> "PageState":
-        return PageState(self.query, self.filters, self.sort, page)
+        return replace(self, page=page)
 
     def filename(self) -> str:
         """The file a static site writes this state to (the page `ttdn html` was asked for is index.html)."""
-        key = repr((self.query, self.filters, self.sort) + ((self.page,) if self.page > 1 else ())).encode("utf-8")
+        view = (self.copies, self.count) if self.copies or self.count else ()
+        key = repr((self.query, self.filters, self.sort) + ((self.page,) if self.page > 1 else ()) + view).encode("utf-8")
         return f"p-{hashlib.sha1(key).hexdigest()[:12]}.html"
 
     @staticmethod
@@ -103,8 +120,11 @@ class PageState:
         sort = (params.get("sort") or ["relevance"])[0]
         page = (params.get("page") or ["1"])[0]
         page = min(int(page), MAX_PAGE) if page.isascii() and page.isdigit() and 0 < len(page) < 6 and int(page) else 1
+        copies = (params.get("copies") or [""])[0]
+        count = (params.get("count") or [""])[0]
         return PageState((params.get("q") or [""])[0], tuple(sorted(set(filters))),
-                         sort if sort in ("relevance", "date") else "relevance", page)
+                         sort if sort in ("relevance", "date") else "relevance", page,
+                         "all" if copies == "all" else "", "groups" if count == "groups" else "")
 
 
 @dataclass
@@ -139,6 +159,16 @@ class HitView:
     url: str | None = None  # the article's own address, only when it is http(s)
     date_text: str | None = None  # the date as Vietnamese readers write it: 27/12/2019
     anchor: str = ""  # the element id of the hit's heading
+    copies: list["CopyLink"] = field(default_factory=list)  # the other articles of its group of copies
+
+
+@dataclass
+class CopyLink:
+    title: str
+    url: str | None
+    date_text: str | None
+    source: str | None
+    id: str
 
 
 @dataclass
@@ -165,6 +195,8 @@ class PageView:
     timeline_unit: str = "tháng"  # the chart's bars: by month, or by year over a long span (timeline.py)
     timeline: list = field(default_factory=list)
     timeline_width: int = 0
+    # The same search with copies shown the other way, or facets counting the other unit.
+    view_links: dict[str, str | None] = field(default_factory=dict)
 
 
 def safe_href(url: str | None) -> str | None:
@@ -263,12 +295,14 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
             # A chip opens the directive's lookup: a query that is a directive number lists its citing articles.
             dlinks = [(d, link(PageState(d))) for d in h.directives]
             # title_html and snippet are the highlighter's output: text escaped, only <mark> added.
+            copies = [CopyLink(c["title"], safe_href(c.get("url")), date_vi(c.get("date")), c.get("source"), c["id"])
+                      for c in h.copies]
             hits.append(HitView(h, Markup(h.title_html), Markup(h.snippet), dlinks, safe_href(h.url), date_vi(h.date),
-                                f"hit-{i}"))
+                                f"hit-{i}", copies))
     suggestion_url = None
     if result is not None and result.suggestion:
-        suggestion_url = link(PageState(result.suggestion, state.filters, state.sort))
-    sort_links = {s: link(PageState(state.query, state.filters, s)) for s in ("relevance", "date")}
+        suggestion_url = link(state._same_view(result.suggestion, state.filters, state.sort))
+    sort_links = {s: link(state._same_view(state.query, state.filters, s)) for s in ("relevance", "date")}
     prev_url = next_url = None
     if result is not None:
         if state.page > 1:
@@ -287,7 +321,9 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
                     prev_url=prev_url, next_url=next_url, match_note=note,
                     back_url=link(back) if back is not None and back != state else None,
                     timeline_unit=unit, timeline=chart, timeline_width=chart_width(len(chart)),
-                    csv_url=csv_url if result is not None and result.total else None)
+                    csv_url=csv_url if result is not None and result.total else None,
+                    view_links={"all": link(state.viewed(copies="all")), "one": link(state.viewed(copies="")),
+                                "groups": link(state.viewed(count="groups")), "articles": link(state.viewed(count=""))})
 
 
 def render_page(view: PageView) -> str:
@@ -297,11 +333,11 @@ def render_page(view: PageView) -> str:
 def run_state(searcher, state: PageState, limit: int = 20):
     """The search a page state describes."""
     return searcher.search(state.query, filters=state.to_filters(), limit=limit, offset=(state.page - 1) * limit,
-                           sort=state.sort)
+                           sort=state.sort, collapse=state.copies != "all", count=state.count or "articles")
 
 
 def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int = 20, sort: str = "relevance",
-                      facet_values: int = 8) -> Path:
+                      facet_values: int = 8, all_copies: bool = False, count: str = "articles") -> Path:
     """Write the results page and the pages its links open; return index.html's path.
 
     Bound (one level deep from index.html): for each facet group, the first `facet_values` values get a
@@ -312,7 +348,8 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    root = PageState(query, tuple(sorted(filters.pairs())), sort)
+    root = PageState(query, tuple(sorted(filters.pairs())), sort, 1, "all" if all_copies else "",
+                     "groups" if count == "groups" else "")
     root_result = run_state(searcher, root, limit)
     results = {root: root_result}
     selected = _selected(root)
@@ -330,6 +367,9 @@ def write_static_site(searcher, query: str, filters, out_dir: Path, limit: int =
         results.setdefault(PageState(root_result.suggestion, root.filters, sort), None)
     for key, value in root.filters:
         results.setdefault(root.without(key, value), None)
+    if root_result.groups != root_result.total:  # copies shown the other way, facets counting groups
+        results.setdefault(root.viewed(copies="all"), None)
+        results.setdefault(root.viewed(count="groups"), None)
     # Each bar of the timeline opens its month (or year): the newest TIMELINE_PAGES that hold any.
     for b in [b for b in timeline_bars(root_result.timeline)[1] if b.count][-TIMELINE_PAGES:]:
         results.setdefault(root.dated(b.date_from, b.date_to), None)

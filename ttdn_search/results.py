@@ -42,6 +42,9 @@ class Hit:
     # date of the reported event, read from the lead, when nothing says when it was published).
     date_source: str | None = None
     province_new: str | None = None  # the unit after 1 July 2025 that holds `province`
+    # The other articles of its group of copies (engine/groups.py), the first MAX_LISTED, and how many.
+    copies: list[dict] = field(default_factory=list)
+    copies_total: int = 0
 
 
 # What each wider level of matching means, for the line that says the query was not found as typed.
@@ -94,6 +97,16 @@ def _months_between(first: str, last: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def copies_note(res: "SearchResult") -> str | None:
+    """The line that says how many distinct texts the set holds once copies are counted once, and whether
+    the hits show one per group."""
+    if res.groups == res.total or not res.total:
+        return None
+    how = ("mỗi tin hiện một bài, kèm các bản đăng lại" if res.collapsed
+           else "đang hiện cả các bản đăng lại")
+    return f"{res.total} bài là {res.groups} tin khác nhau ({how})."
+
+
 def match_note(query: str, match: str, total: int) -> str | None:
     """The plain Vietnamese line shown when the articles shown do not hold the query as typed."""
     if match not in MATCH_LABELS or not query or not total:
@@ -129,11 +142,19 @@ class SearchResult:
     undated: int = 0
     # A directive lookup's: the first and latest article citing it, the directives cited with it.
     summary: dict = field(default_factory=dict)
+    # How many groups of copies the set holds (an article without copies is a group of its own); whether
+    # the hits show one article per group; what the facets count ("articles" or "groups").
+    groups: int = 0
+    collapsed: bool = True
+    count_unit: str = "articles"
 
     def to_json(self) -> dict:
         out = {
             "query": self.query,
             "total": self.total,
+            "groups": self.groups,
+            "collapsed": self.collapsed,
+            "count_unit": self.count_unit,
             "match": self.match,
             "interpreted": self.interpreted,
             "interpreted_why": self.interpreted_why,

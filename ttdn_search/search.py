@@ -20,13 +20,15 @@ from typing import Iterable, Iterator
 from ttdn_search import query as P
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import at_least, count_planes, members
+from ttdn_search.collapse import COUNT_UNITS, copies_json, ranked_groups
 from ttdn_search.engine.facet_counts import count_facets
+from ttdn_search.engine.groups import Groups, load_groups
 from ttdn_search.engine.match import EXACT, FOLDED, LOOSE, Evaluator
 from ttdn_search.engine.rank import RERANK_DEPTH, Ranker, candidates, most_words
 from ttdn_search.engine.segments import Segments
 from ttdn_search.errors import BadQuery, IndexDamaged, shown
 from ttdn_search.facets import FACET_NAMES, TIME_FACETS, new_unit_of
-from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap, resolve_directives
+from ttdn_search.filters import Filters, facet_filter_text, filter_bitmap
 from ttdn_search.folder import default_index_dir, folder_identity, open_store, read_meta
 from ttdn_search.highlight import Matcher, highlight_all, snippet
 from ttdn_search.results import (BatchLine, FacetCount, Hit, SearchResult, directive_info, full_months,
@@ -74,6 +76,7 @@ class Searcher:
                     raise
                 time.sleep(0.05)
         self._suggester = None
+        self._groups = None
 
     def close(self) -> None:
         self._view.close()
@@ -103,6 +106,7 @@ class Searcher:
             self._view.close()
             self._view = reader.segments()
         self._suggester = None
+        self._groups = None
 
     @property
     def segments(self) -> Segments:
@@ -126,10 +130,14 @@ class Searcher:
         facet_limit: int = 20,
         directive_lookup: bool = True,
         facet_order: str = "count",
+        collapse: bool = True,
+        count: str = "articles",
     ) -> SearchResult:
         """The articles a query and filters select; facets list values by count (ties by value), or
-        with facet_order="time" the year facets newest first."""
-        args = (query, filters, limit, offset, sort, facets, facet_limit, directive_lookup, facet_order)
+        with facet_order="time" the year facets newest first. collapse: one hit per group of copies
+        (engine/groups.py); count: what facets count, "articles" or "groups" (copies once)."""
+        args = (query, filters, limit, offset, sort, facets, facet_limit, directive_lookup, facet_order, collapse,
+                count)
         try:
             return self._search(*args)
         except (OSError, TypeError, EOFError, IndexDamaged):
@@ -141,13 +149,15 @@ class Searcher:
             return self._search(*args)
 
     def _search(self, query, filters, limit, offset, sort, facets, facet_limit, directive_lookup,
-                facet_order) -> SearchResult:
+                facet_order, collapse, count) -> SearchResult:
         t0 = time.perf_counter()
         query = query or ""
         if sort not in ("relevance", "date"):
             raise BadQuery(f"Cách sắp xếp không hợp lệ: {shown(sort)}. Dùng relevance hoặc date.")
         if facet_order not in ("count", "time"):
             raise BadQuery(f"Thứ tự nhóm lọc không hợp lệ: {shown(facet_order)}. Dùng count hoặc time.")
+        if count not in COUNT_UNITS:
+            raise BadQuery(f"Cách đếm không hợp lệ: {shown(count)}. Dùng articles (bài) hoặc groups (tin, bản đăng lại tính một lần).")
         if limit < 0 or offset < 0:
             raise BadQuery("--limit và --offset phải không âm.")
         aq = P.analyse(query)
@@ -176,8 +186,8 @@ class Searcher:
                         found = self._probe(alt, filters, probed)
                         if _LEVEL_RANK[found[0]] < _LEVEL_RANK[LOOSE] and _better(found, best):
                             chosen, why, best = alt, "dropped", found
-        res = self._answer(chosen, filters, limit, offset, sort, facets and (facet_limit, facet_order),
-                           directive_lookup, probed.get(id(chosen)))
+        res = self._answer(chosen, filters, limit, offset, sort, facets and (facet_limit, facet_order, count),
+                           directive_lookup, probed.get(id(chosen)), collapse)
         if why is not None:
             res.query, res.interpreted, res.interpreted_why, res.suggestion = query, chosen.query, why, None
         note = unknown_field_note(aq.unknown_fields)
@@ -199,7 +209,7 @@ class Searcher:
         return level, matched.bit_count() if matched is not None else 0
 
     def _answer(self, aq: P.AnalysedQuery, filters, limit, offset, sort, facets: tuple | bool,
-                directive_lookup, probed: tuple | None = None) -> SearchResult:
+                directive_lookup, probed: tuple | None = None, collapse: bool = True) -> SearchResult:
         """The result of one analysed query; `probed`: its matches, when `_probe` found them already."""
         query = aq.query
         filters = (filters or Filters()).merged(aq.filters)
@@ -228,12 +238,16 @@ class Searcher:
                 sort = "date"
         want = offset + limit
         total = matched.bit_count()
-        docnums, scores = self._ranked(matched, ev.runs, want, sort)
+        groups = self.copies()
+        docnums, scores = ranked_groups(self._ranked, groups if collapse else None, matched, ev.runs, want, sort)
         partial = total if match == "partial" else 0
         stored = functools.lru_cache(maxsize=None)(self._reader.stored_fields)
         matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded or ev.exact else None
         hits = [self._hit(d, sc, matcher, stored) for d, sc in zip(docnums[offset:want], scores[offset:want])]
-        facet_counts = self._facets(matched, *facets) if facets else {}
+        for hit, d in zip(hits, docnums[offset:want]):
+            others = groups.copies_of(d)
+            hit.copies, hit.copies_total = copies_json(others, stored), len(others)
+        facet_counts = self._facets(matched, *facets[:2], groups.count if facets[2] == "groups" else None) if facets else {}
         timeline = full_months(self._view.month_counts(matched)) if facets and total else []
         suggestion = None
         if node is not None and not directives:
@@ -249,6 +263,7 @@ class Searcher:
             filters=filters.to_json(), suggestion=suggestion, directives=directives, partial=partial, match=match,
             interpreted=corrected, interpreted_why="directive" if corrected else None,
             timeline=timeline, undated=total - sum(n for _, n in timeline) if timeline else (total if facets else 0),
+            groups=groups.count(matched), collapsed=collapse, count_unit=facets[2] if facets else "articles",
         )
 
     def _readings(self, aq: P.AnalysedQuery) -> list[tuple[str, str]]:
@@ -337,30 +352,12 @@ class Searcher:
         ranked = Ranker(view, runs, restore).score(candidates(view, matched, runs, max(want, RERANK_DEPTH)))[:want]
         return [d for _, d in ranked], [sc for sc, _ in ranked]
 
-    def lookup_directive(self, query: str, filters: Filters | None = None, limit: int = 20,
-                         offset: int = 0) -> SearchResult:
-        """Every article citing the directive(s) a query names (`ttdn directive`), newest first: none for a
-        well-formed reference no article cites ("ket luan 72"); BadQuery for a query that is not one."""
-        from ttdn_search.extract.references import resolve
+    def lookup_directive(self, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0,
+                         **options) -> SearchResult:
+        """Every article citing the directive(s) a query names (`ttdn directive`), see citing.py."""
+        from ttdn_search.citing import lookup_directive
 
-        found = resolve(query, self.known_directives(), bare_number=True)
-        if not found.how:
-            resolve_directives(query)  # raises the one message for a query that names no document
-        ids = list(found.ids)
-        if ids:
-            res = self.search("", filters=(filters or Filters()).merged({"directive": ids}), limit=limit,
-                              offset=offset, sort="date", directive_lookup=False)
-        else:
-            res = SearchResult(query=query, total=0, hits=[], facets={}, took_ms=0.0, offset=offset, sort="date")
-        res.query = query
-        res.directives = [directive_info(i) for i in ids]
-        if ids and res.total:
-            from ttdn_search.citing import citing_summary
-
-            res.summary = citing_summary(self, ids, filters, res)
-        if found.how == "corrected":
-            res.interpreted, res.interpreted_why = ids[0], "directive"
-        return res
+        return lookup_directive(self, query, filters, limit, offset, **options)
 
     def run_batch(self, lines: Iterable[str], filters: Filters | None = None, limit: int = 10, offset: int = 0,
                   sort: str = "relevance") -> Iterator[BatchLine]:
@@ -375,8 +372,9 @@ class Searcher:
         """Every directive id the indexed articles cite (the facet's vocabulary)."""
         return self._view.facet_values("directive")
 
-    def _facets(self, matched: int, facet_limit, order: str = "count") -> dict[str, list[FacetCount]]:
-        counts = count_facets(self._view, FACET_NAMES, matched, facet_limit, TIME_FACETS if order == "time" else ())
+    def _facets(self, matched: int, facet_limit, order: str = "count", counter=None) -> dict[str, list[FacetCount]]:
+        counts = count_facets(self._view, FACET_NAMES, matched, facet_limit, TIME_FACETS if order == "time" else (),
+                              counter)
         return {name: [FacetCount(v, n, facet_filter_text(name, v)) for v, n in values]
                 for name, values in counts.items()}
 
@@ -401,6 +399,12 @@ class Searcher:
             source=st.get("source"),
             title_html=highlight_all(title, matcher or Matcher(frozenset(), frozenset())),
         )
+
+    def copies(self) -> Groups:
+        """The groups of copies of the open index (engine/groups.py)."""
+        if self._groups is None:
+            self._groups = load_groups(self.index_dir, self._reader.generation(), self._view)
+        return self._groups
 
     def _suggester_(self):
         from ttdn_search.suggest import Suggester

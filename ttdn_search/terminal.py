@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 from ttdn_search.facets import FACET_SHORT
 from ttdn_search.filters import BY_NAME, FACET_FILTER
-from ttdn_search.results import SearchResult, interpreted_note, match_note
+from ttdn_search.results import SearchResult, copies_note, interpreted_note, match_note
 from ttdn_search.timeline import spark_line
 
 Style = Callable[[str], str]
@@ -62,7 +62,8 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
     """`ttdn search`: the count, what answered, the suggestion, each hit, a one-line facet summary."""
     yield from _directive_heads(res, bold)
     yield f"{res.total} kết quả cho «{res.query}» ({res.took_ms:.1f} ms)"
-    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total), *res.notes):
+    for note in (interpreted_note(res), match_note(res.interpreted or res.query, res.match, res.total),
+                 copies_note(res), *res.notes):
         if note:
             yield note
     if res.suggestion:
@@ -73,6 +74,10 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
         yield f"   {h.id}"
         if h.snippet:
             yield "   " + terminal_snippet(h.snippet, mark)
+        if h.copies_total:
+            more = h.copies_total - len(h.copies)
+            yield (f"   Đăng lại {h.copies_total} lần: " + ", ".join(c["id"] for c in h.copies)
+                   + (f" và {more} bài khác" if more > 0 else ""))
     summary = []
     for name, label in FACET_SHORT.items():
         vals = res.facets.get(name) or []
@@ -81,7 +86,7 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
             summary.append(f"{label} ({BY_NAME[FACET_FILTER[name]].flags[0]}): "
                            + ", ".join(f"{c.value} ({c.count})" for c in vals[:5]))
     if summary:
-        yield "— " + " | ".join(summary)
+        yield "— " + ("Đếm theo tin (bản đăng lại tính một lần): " if res.count_unit == "groups" else "") + " | ".join(summary)
     line = spark_line(res.timeline, res.undated)
     if line:
         yield "— " + line

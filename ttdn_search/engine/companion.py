@@ -1,4 +1,4 @@
-"""One companion file: `Builder` writes it, `Companion` reads it (memory-mapped, by hash lookup).
+"""One companion file: `Companion` reads it (memory-mapped, by hash lookup); builder.py writes it.
 
 A companion holds what matching, facets and ranking need of one Whoosh segment's documents: postings of
 folded syllables, title syllables, facet values, months and hashed syllable pairs; the document frequency
@@ -18,161 +18,11 @@ import mmap
 import struct
 import zlib
 from array import array
-from collections import Counter
 from pathlib import Path
 
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import from_ids, full, members
 from ttdn_search.errors import CompanionMissing, SchemaMismatch
-
-
-class Builder:
-    """Accumulates one new segment's companion, document by document, in Whoosh's document order."""
-
-    def __init__(self):
-        self.postings: dict[str, array] = {}
-        self.pairs: list[array | None] = [None] * (1 << F.BIGRAM_BITS)  # bigram bucket -> documents
-        self.words: Counter = Counter()  # word of the word view -> documents holding it
-        self.docs: list[bytes] = []
-        self.dates = array("I")
-        self.ties = array("I")
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=(), tie: int = 0) -> None:
-        """One document: its keys, its record (see `format.pack_views`), its date, its bigram buckets,
-        the distinct words of its word view and its tie key (`format.tie_key`)."""
-        self.words.update(words)
-        n = len(self.docs)
-        postings = self.postings
-        for k in keys:
-            a = postings.get(k)
-            if a is None:
-                postings[k] = array("I", (n,))
-            else:
-                a.append(n)
-        buckets = self.pairs
-        for b in pairs:
-            a = buckets[b]
-            if a is None:
-                buckets[b] = array("I", (n,))
-            else:
-                a.append(n)
-        self.docs.append(view)
-        self.dates.append(date)
-        self.ties.append(tie)
-
-    def add_segment(self, old: "Companion", live: list[int] | None) -> None:
-        """Append the documents of a merged segment: its live ones, in order, as Whoosh copies them."""
-        base = len(self.docs)
-        n = old.ndocs
-        if live is None or len(live) == n:
-            remap = None
-            live = range(n)
-        else:
-            remap = {d: base + i for i, d in enumerate(live)}
-        postings = self.postings
-        for d in live:
-            self.words.update(set(old.views(d)[2].decode("utf-8").split()))
-        for key, ids in old.iter_postings():
-            if remap is None:
-                new = array("I", [base + d for d in ids]) if base else array("I", ids)
-            else:
-                new = array("I", [remap[d] for d in ids if d in remap])
-            if not new:
-                continue
-            if F.is_bigram_key(key):  # kept with this run's buckets, in document order
-                b = int(key[1:], 16)
-                a = self.pairs[b]
-                if a is None:
-                    self.pairs[b] = new
-                else:
-                    a.extend(new)
-                continue
-            a = postings.get(key)
-            if a is None:
-                postings[key] = new
-            else:
-                a.extend(new)
-        for d in live:
-            self.docs.append(old.raw_doc(d))
-            self.dates.append(old.dates[d])
-            self.ties.append(old.ties[d])
-
-    def write(self, path: Path) -> None:
-        """Write the file (to a temporary name, then renamed into place)."""
-        ndocs = len(self.docs)
-        for b, ids in enumerate(self.pairs):
-            if ids is not None:
-                self.postings[F.bigram_key(b)] = ids
-        self.pairs = [None] * (1 << F.BIGRAM_BITS)
-        counts = {F.word_key(w): n for w, n in self.words.items()}
-        keys = sorted([*self.postings, *counts])
-        nb = max(1, len(keys))
-        buckets: list[list[str]] = [[] for _ in range(nb)]
-        for k in keys:
-            buckets[F.bucket_of(k.encode("utf-8"), nb)].append(k)
-        data = bytearray()
-        entries = bytearray()
-        bucket_offs = array("Q")
-        nbytes = (ndocs + 7) >> 3
-        for bucket in buckets:
-            bucket_offs.append(len(entries))
-            for k in bucket:
-                kb = k.encode("utf-8")
-                if k in counts:
-                    entries += F.ENTRY.pack(len(kb), F.COUNT, counts[k], 0, 0) + kb
-                    continue
-                ids = self.postings[k]
-                if len(ids) * F.DENSE > ndocs:
-                    blob = from_ids(ids, ndocs).to_bytes(nbytes, "little")
-                    kind = F.BITMAP
-                else:
-                    blob = ids.tobytes()
-                    kind = F.ARRAY
-                entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob)) + kb
-                data += blob
-        bucket_offs.append(len(entries))
-        # Layout: header | buckets | entries | data | docoffs | docs | dates | keylist
-        keylist = json.dumps({k: len(self.postings[k]) for k in keys if F.listed(k)}, ensure_ascii=False).encode("utf-8")
-        buckets_at = F.HEAD.size
-        entries_at = buckets_at + bucket_offs.itemsize * len(bucket_offs)
-        data_at = entries_at + len(entries)
-        docoffs_at = data_at + len(data)
-        doc_offs = array("Q")
-        pos = 0
-        for d in self.docs:
-            doc_offs.append(pos)
-            pos += len(d)
-        doc_offs.append(pos)
-        docs_at = docoffs_at + doc_offs.itemsize * len(doc_offs)
-        dates_at = docs_at + pos
-        keylist_at = dates_at + self.dates.itemsize * len(self.dates) + self.ties.itemsize * len(self.ties)
-        checks_at = keylist_at + len(keylist)
-        # Bucket offsets are absolute; entries hold data offsets relative to the data block, which starts
-        # where the last bucket ends.
-        abs_buckets = array("Q", (entries_at + o for o in bucket_offs))
-        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist), checks_at)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w+b") as f:
-            f.write(header)
-            f.write(abs_buckets.tobytes())
-            f.write(entries)
-            f.write(data)
-            f.write(doc_offs.tobytes())
-            for d in self.docs:
-                f.write(d)
-            f.write(self.dates.tobytes())
-            f.write(self.ties.tobytes())
-            f.write(keylist)
-            f.flush()
-            # The checksums of what was just written, read back from the page cache (one pass).
-            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                checks = F.page_checks(mm, checks_at)
-            f.write(checks)
-            f.flush()
-        tmp.replace(path)
 
 
 def _rebuild_hint(path: Path, what: str) -> str:
@@ -225,16 +75,25 @@ class Companion:
             self._check(0, F.HEAD.size)  # before any offset of the header is trusted
             self._check(self._buckets + 8 * self.nbuckets, self._buckets + 8 * self.nbuckets + 8)
             self._data = struct.unpack_from("<Q", mm, self._buckets + 8 * self.nbuckets)[0]
-            self._check(self._dates, self._dates + 8 * self.ndocs)
+            n = self.ndocs
+            self._sigs_at = self._dates + 8 * n  # after the dates and the tie keys
+            added_at = self._sigs_at + F.SIG_BYTES * n
+            if added_at + 4 * n != kl_at:
+                raise ValueError("the per-document blocks do not end where the key list starts")
+            self._check(self._dates, self._sigs_at)
             self.dates = array("I")
-            self.dates.frombytes(mm[self._dates : self._dates + 4 * self.ndocs])
+            self.dates.frombytes(mm[self._dates : self._dates + 4 * n])
             self.ties = array("I")  # right after the dates (format.tie_key)
-            self.ties.frombytes(mm[self._dates + 4 * self.ndocs : self._dates + 8 * self.ndocs])
+            self.ties.frombytes(mm[self._dates + 4 * n : self._sigs_at])
+            self._check(added_at, added_at + 4 * n)
+            self.added = array("I")  # when each document was indexed
+            self.added.frombytes(mm[added_at : added_at + 4 * n])
             self._check(kl_at, kl_at + kl_len)
             self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
             self._check(self._docoffs + 8 * self.ndocs, self._docoffs + 8 * self.ndocs + 8)
             self.doc_bytes = struct.unpack_from("<Q", mm, self._docoffs + 8 * self.ndocs)[0] if self.ndocs else 0
-            if len(self.dates) != self.ndocs or len(self.ties) != self.ndocs or not isinstance(self.keylist, dict):
+            if (len(self.dates) != n or len(self.ties) != n or len(self.added) != n
+                    or not isinstance(self.keylist, dict)):
                 raise ValueError("short dates block or key list")
         except (struct.error, ValueError) as exc:  # ValueError: UnicodeDecodeError and JSONDecodeError too
             self.close()
@@ -385,6 +244,18 @@ class Companion:
         for key, (kind, df, _, _) in self._iter_entries():
             if kind == F.COUNT:
                 yield key[1:], df
+
+    def raw_signature(self, docnum: int) -> bytes:
+        """The document's copy signature (engine/copies.py), as stored."""
+        at = self._sigs_at + F.SIG_BYTES * docnum
+        self._check(at, at + F.SIG_BYTES)
+        return self._mm[at : at + F.SIG_BYTES]
+
+    def all_signatures(self) -> bytes:
+        """Every document's copy signature, in document order (SIG_BYTES each): what copies are found from."""
+        end = self._sigs_at + F.SIG_BYTES * self.ndocs
+        self._check(self._sigs_at, end)
+        return self._mm[self._sigs_at : end]
 
     def raw_doc(self, docnum: int) -> bytes:
         s, _, e = self._record(docnum)

@@ -21,10 +21,14 @@ AND_US, AND_US_PER_DOC = 0.3, 1 / 55_000
 
 
 def count_facets(view: Segments, names, matched: int, facet_limit: int,
-                 by_time=()) -> dict[str, list[tuple[str, int]]]:
+                 by_time=(), counter=None) -> dict[str, list[tuple[str, int]]]:
     """(value, count) of each facet in `names` among `matched`, by count (ties by value), except the
-    facets in `by_time` (years), newest first; at most `facet_limit` values each (0: all)."""
-    scanned = _scan(view, _to_scan(view, names, matched, facet_limit, by_time))
+    facets in `by_time` (years), newest first; at most `facet_limit` values each (0: all). `counter`:
+    what a value's documents count for (engine/groups.Groups.count: groups of copies), else articles;
+    with a counter every value is counted from its bitmap (a scan counts documents)."""
+    count = counter or int.bit_count
+    scan = {} if counter else _to_scan(view, names, matched, facet_limit, by_time)
+    scanned = _scan(view, scan)
     out: dict[str, list[tuple[str, int]]] = {}
     for name in names:
         if name in scanned:
@@ -32,9 +36,9 @@ def count_facets(view: Segments, names, matched: int, facet_limit: int,
         elif not matched:
             counts = []
         elif name in by_time:
-            counts = _newest(view, name, matched, facet_limit)
+            counts = _newest(view, name, matched, facet_limit, count)
         else:
-            counts = _by_bitmaps(view, name, matched, facet_limit)
+            counts = _by_bitmaps(view, name, matched, facet_limit, count)
         if name in by_time:
             counts.sort(key=lambda kv: kv[0], reverse=True)
         else:
@@ -77,11 +81,11 @@ def _scan(view: Segments, scan: dict[str, int]) -> dict[str, dict[str, int]]:
     return scanned
 
 
-def _newest(view: Segments, name: str, matched: int, facet_limit: int) -> list[tuple[str, int]]:
+def _newest(view: Segments, name: str, matched: int, facet_limit: int, count) -> list[tuple[str, int]]:
     """In order of time, newest first: the first facet_limit values that have a match."""
     counts = []
     for value in reversed(view.facet_values(name)):
-        n = (view.facet(name, value) & matched).bit_count()
+        n = count(view.facet(name, value) & matched)
         if n:
             counts.append((value, n))
             if facet_limit and len(counts) >= facet_limit:
@@ -89,13 +93,13 @@ def _newest(view: Segments, name: str, matched: int, facet_limit: int) -> list[t
     return counts
 
 
-def _by_bitmaps(view: Segments, name: str, matched: int, facet_limit: int) -> list[tuple[str, int]]:
+def _by_bitmaps(view: Segments, name: str, matched: int, facet_limit: int, count) -> list[tuple[str, int]]:
     counts = []
     best: list[int] = []  # the facet_limit largest counts so far (a min-heap)
     for value, df in view.facet_values_by_df(name):
         if facet_limit and len(best) >= facet_limit and df < best[0]:
-            break  # no later value (df at most this one's) can enter the shown top
-        n = (view.facet(name, value) & matched).bit_count()
+            break  # no later value (df at most this one's, groups fewer) can enter the shown top
+        n = count(view.facet(name, value) & matched)
         if n:
             counts.append((value, n))
             if facet_limit:

@@ -18,7 +18,7 @@ from ttdn_search.normalize import FoldTable
 # The one version of the companion format. It is written into every file's magic and into the index's
 # ttdn.json (`format_version`), and both are checked on open: an index written by another format is
 # told to rebuild, never misread.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 MAGIC_PREFIX = b"TTDNC"
 MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
 assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
@@ -30,6 +30,7 @@ BITMAP, ARRAY, COUNT = 1, 0, 2  # entry kinds; COUNT: a document frequency alone
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
 BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
 MAX_COUNT = 255  # a body syllable's count is stored in one byte
+SIG_BYTES = 132  # each document's copy signature (engine/copies.py): what finds its copies
 # Every PAGE bytes of the file before the checksum block have a crc32 in it (see `page_checks`).
 PAGE_BITS = 12
 PAGE = 1 << PAGE_BITS

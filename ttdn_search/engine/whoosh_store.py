@@ -21,7 +21,8 @@ from whoosh import fields
 from whoosh import index as windex
 from whoosh.writing import LockError, SegmentWriter
 
-from ttdn_search.engine.companion import Builder, Companion
+from ttdn_search.engine.builder import Builder
+from ttdn_search.engine.companion import Companion
 from ttdn_search.engine.segments import SegmentInfo, Segments, companion_path
 from ttdn_search.errors import IndexDamaged, IndexLocked, TtdnError
 
@@ -99,19 +100,21 @@ class TtdnWriter(SegmentWriter):
         super().__init__(ix, codec=codec, compound=False, **kwargs)
         self.companion = Builder()
         self._to_merge: list[str] = []
+        # When this batch's documents were indexed (`ttdn watch` reports what is new since its last run).
+        self.added_at = int(time.time())
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
         keys starting with "_")."""
         keys, pairs, view, date = doc.pop("_keys"), doc.pop("_pairs"), doc.pop("_view"), doc.pop("_date")
-        words, tie = doc.pop("_words"), doc.pop("_tie")
+        words, tie, sig = doc.pop("_words"), doc.pop("_tie"), doc.pop("_signature", b"")
         if doc.get("rawkey") is None:  # not from a JSONL record
             doc.pop("rawkey", None)
         if update:
             self.update_document(**doc)
         else:
             self.add_document(**doc)
-        self.companion.add(keys, view, date, pairs, words, tie)
+        self.companion.add(keys, view, date, pairs, words, tie, sig, self.added_at)
 
     def commit(self, merge: list[str] | None = None):  # type: ignore[override]
         self._to_merge = list(merge or ())
@@ -295,6 +298,10 @@ class StoredReader:
     @_reads_store
     def up_to_date(self) -> bool:
         return self.ix.latest_generation() == self._reader.generation()
+
+    def generation(self) -> int:
+        """The generation (table of contents) this reader reads."""
+        return self._reader.generation()
 
     def refresh(self) -> "StoredReader":
         return self if self.up_to_date() else StoredReader(self.ix)

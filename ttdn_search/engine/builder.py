@@ -1,0 +1,175 @@
+"""`Builder` writes one companion file (FORMAT.md), document by document and from the companions of the
+segments a merge copies; companion.py reads it."""
+
+from __future__ import annotations
+
+import json
+import mmap
+from array import array
+from collections import Counter
+from pathlib import Path
+
+from ttdn_search.engine import format as F
+from ttdn_search.engine.bitmaps import from_ids
+from ttdn_search.engine.companion import Companion
+
+
+class Builder:
+    """Accumulates one new segment's companion, document by document, in Whoosh's document order."""
+
+    def __init__(self):
+        self.postings: dict[str, array] = {}
+        self.pairs: list[array | None] = [None] * (1 << F.BIGRAM_BITS)  # bigram bucket -> documents
+        self.words: Counter = Counter()  # word of the word view -> documents holding it
+        self.docs: list[bytes] = []
+        self.dates = array("I")
+        self.ties = array("I")
+        self.signatures = bytearray()  # SIG_BYTES per document (engine/copies.py)
+        self.added = array("I")  # when each document was indexed (seconds since the epoch)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=(), tie: int = 0, signature: bytes = b"",
+            added: int = 0) -> None:
+        """One document: its keys, its record (see `format.pack_views`), its date, its bigram buckets,
+        the distinct words of its word view, its tie key (`format.tie_key`), its copy signature
+        (`copies.signature`; none: it has no copies) and when it was indexed."""
+        if len(signature) != F.SIG_BYTES:
+            signature = bytes(F.SIG_BYTES)
+        self.words.update(words)
+        n = len(self.docs)
+        postings = self.postings
+        for k in keys:
+            a = postings.get(k)
+            if a is None:
+                postings[k] = array("I", (n,))
+            else:
+                a.append(n)
+        buckets = self.pairs
+        for b in pairs:
+            a = buckets[b]
+            if a is None:
+                buckets[b] = array("I", (n,))
+            else:
+                a.append(n)
+        self.docs.append(view)
+        self.dates.append(date)
+        self.ties.append(tie)
+        self.signatures += signature
+        self.added.append(added)
+
+    def add_segment(self, old: "Companion", live: list[int] | None) -> None:
+        """Append the documents of a merged segment: its live ones, in order, as Whoosh copies them."""
+        base = len(self.docs)
+        n = old.ndocs
+        if live is None or len(live) == n:
+            remap = None
+            live = range(n)
+        else:
+            remap = {d: base + i for i, d in enumerate(live)}
+        postings = self.postings
+        for d in live:
+            self.words.update(set(old.views(d)[2].decode("utf-8").split()))
+        for key, ids in old.iter_postings():
+            if remap is None:
+                new = array("I", [base + d for d in ids]) if base else array("I", ids)
+            else:
+                new = array("I", [remap[d] for d in ids if d in remap])
+            if not new:
+                continue
+            if F.is_bigram_key(key):  # kept with this run's buckets, in document order
+                b = int(key[1:], 16)
+                a = self.pairs[b]
+                if a is None:
+                    self.pairs[b] = new
+                else:
+                    a.extend(new)
+                continue
+            a = postings.get(key)
+            if a is None:
+                postings[key] = new
+            else:
+                a.extend(new)
+        for d in live:
+            self.docs.append(old.raw_doc(d))
+            self.dates.append(old.dates[d])
+            self.ties.append(old.ties[d])
+            self.signatures += old.raw_signature(d)
+            self.added.append(old.added[d])
+
+    def write(self, path: Path) -> None:
+        """Write the file (to a temporary name, then renamed into place)."""
+        ndocs = len(self.docs)
+        for b, ids in enumerate(self.pairs):
+            if ids is not None:
+                self.postings[F.bigram_key(b)] = ids
+        self.pairs = [None] * (1 << F.BIGRAM_BITS)
+        counts = {F.word_key(w): n for w, n in self.words.items()}
+        keys = sorted([*self.postings, *counts])
+        nb = max(1, len(keys))
+        buckets: list[list[str]] = [[] for _ in range(nb)]
+        for k in keys:
+            buckets[F.bucket_of(k.encode("utf-8"), nb)].append(k)
+        data = bytearray()
+        entries = bytearray()
+        bucket_offs = array("Q")
+        nbytes = (ndocs + 7) >> 3
+        for bucket in buckets:
+            bucket_offs.append(len(entries))
+            for k in bucket:
+                kb = k.encode("utf-8")
+                if k in counts:
+                    entries += F.ENTRY.pack(len(kb), F.COUNT, counts[k], 0, 0) + kb
+                    continue
+                ids = self.postings[k]
+                if len(ids) * F.DENSE > ndocs:
+                    blob = from_ids(ids, ndocs).to_bytes(nbytes, "little")
+                    kind = F.BITMAP
+                else:
+                    blob = ids.tobytes()
+                    kind = F.ARRAY
+                entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob)) + kb
+                data += blob
+        bucket_offs.append(len(entries))
+        # Layout: header | buckets | entries | data | docoffs | docs | dates | ties | signatures | added | keylist
+        keylist = json.dumps({k: len(self.postings[k]) for k in keys if F.listed(k)}, ensure_ascii=False).encode("utf-8")
+        buckets_at = F.HEAD.size
+        entries_at = buckets_at + bucket_offs.itemsize * len(bucket_offs)
+        data_at = entries_at + len(entries)
+        docoffs_at = data_at + len(data)
+        doc_offs = array("Q")
+        pos = 0
+        for d in self.docs:
+            doc_offs.append(pos)
+            pos += len(d)
+        doc_offs.append(pos)
+        docs_at = docoffs_at + doc_offs.itemsize * len(doc_offs)
+        dates_at = docs_at + pos
+        keylist_at = dates_at + 4 * len(self.dates) + 4 * len(self.ties) + len(self.signatures) + 4 * len(self.added)
+        checks_at = keylist_at + len(keylist)
+        # Bucket offsets are absolute; entries hold data offsets relative to the data block, which starts
+        # where the last bucket ends.
+        abs_buckets = array("Q", (entries_at + o for o in bucket_offs))
+        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist), checks_at)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "w+b") as f:
+            f.write(header)
+            f.write(abs_buckets.tobytes())
+            f.write(entries)
+            f.write(data)
+            f.write(doc_offs.tobytes())
+            for d in self.docs:
+                f.write(d)
+            f.write(self.dates.tobytes())
+            f.write(self.ties.tobytes())
+            f.write(self.signatures)
+            f.write(self.added.tobytes())
+            f.write(keylist)
+            f.flush()
+            # The checksums of what was just written, read back from the page cache (one pass).
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                checks = F.page_checks(mm, checks_at)
+            f.write(checks)
+            f.flush()
+        tmp.replace(path)

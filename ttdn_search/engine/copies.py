@@ -1,0 +1,184 @@
+"""Copies: articles that are the same text republished (one press release on several portals, small edits,
+other boilerplate) form one group.
+
+Method (chosen on news-20k, bench/copies_eval.py and BENCHMARKS.md "Copies"): an article's folded
+syllables (title then body, as the index folds them) cut into overlapping shingles of SHINGLE syllables;
+a MinHash signature of NPERM values over the shingle set, cut into BANDS bands of ROWS values, each band
+hashed to a u32 and kept in the companion (format 7). Two articles that share a band are a candidate pair;
+a candidate pair is a pair of copies when the Jaccard resemblance of the two shingle sets, computed exactly
+from the folded views the companion holds, is at least THRESHOLD. Groups are the connected components of
+the pairs among the live articles, so they depend on the set of articles only, never on the order or the
+runs that indexed them. The same text under two ids has the same shingles, hence every band, hence
+resemblance 1: always one group.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ttdn_search.engine import format
+
+SHINGLE = 5  # syllables per shingle
+NPERM = 128  # MinHash values per article, one byte each (b-bit MinHash, b = 8)
+ROWS = 4  # values per LSH band: a band is 4 bytes, read as a u32
+BANDS = NPERM // ROWS
+THRESHOLD = 0.6  # estimated Jaccard resemblance of the shingle sets (BENCHMARKS.md "Copies": why 0.6)
+
+# A signature: NPERM one-byte values, then the number of shingles (u32).
+assert NPERM + 4 == format.SIG_BYTES
+_rng = np.random.default_rng(20261202)  # fixed: signatures are stored, every run must draw the same
+_A = _rng.integers(1, 1 << 63, size=NPERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd multipliers
+_B = _rng.integers(0, 1 << 63, size=NPERM, dtype=np.uint64)
+_POS = _rng.integers(1, 1 << 63, size=SHINGLE, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_SHIFT = np.uint64(56)
+# Two different shingle sets' 8-bit values agree by chance one time in 256: corrected for in `estimate`.
+_CHANCE = 1 / 256
+SIG_BYTES = format.SIG_BYTES
+# A short text (fewer shingles than this) shares a larger part of itself with any text on its subject; it
+# is a copy only when nearly the same text.
+MIN_SHINGLES = 50
+SHORT_THRESHOLD = 0.9
+
+
+
+def text_shingles(title_folded: str, body_folded: str) -> np.ndarray:
+    """The shingle set an article's copies are compared on: its folded title's syllables, then its folded
+    body's (the views `format.pack_views` stores, so the companion can recompute it)."""
+    h = format.syllable_hash
+    return shingles([h(s) for s in title_folded.split()] + [h(s) for s in body_folded.split()])
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (splitmix64's), element-wise; wraps as unsigned arithmetic."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def shingles(syllable_hashes) -> np.ndarray:
+    """The distinct shingle hashes (u64) of a sequence of syllable hashes (u32, `format.syllable_hash`);
+    a text shorter than a shingle is one shingle of all its syllables, an empty text none."""
+    h = np.asarray(syllable_hashes, dtype=np.uint64)
+    n = len(h)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    k = min(SHINGLE, n)
+    acc = np.zeros(n - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = acc + h[j : n - k + 1 + j] * _POS[j]
+        return np.unique(mix64(acc))
+
+
+def signature(sh: np.ndarray) -> bytes:
+    """SIG_BYTES bytes: for each of NPERM hash functions (a x + b over 64 bits, a odd: a permutation), the
+    lowest 8 bits of the least hash of a shingle (a b-bit MinHash signature), then the number of shingles
+    (u32); all zero for an empty set (it has no copies)."""
+    if not len(sh):
+        return bytes(SIG_BYTES)
+    with np.errstate(over="ignore"):
+        sig = ((sh[:, None] * _A[None, :] + _B[None, :]).min(axis=0) & np.uint64(0xFF)).astype(np.uint8)
+    return sig.tobytes() + min(len(sh), 0xFFFFFFFF).to_bytes(4, "little")
+
+
+def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard resemblance of pairs of signatures (rows of two (n, NPERM) u8 arrays: the
+    signatures' MinHash part)."""
+    agree = (sig_a == sig_b).sum(axis=1) / NPERM
+    return np.clip((agree - _CHANCE) / (1 - _CHANCE), 0.0, 1.0)
+
+
+# A run of more articles than this sharing a band is linked as a chain and a star, not pair by pair.
+SMALL_RUN = 8
+
+
+def candidate_pairs(sigs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """(k, 2) int64 pairs (i < j) of row numbers of an (n, SIG_BYTES) signature array that share a band;
+    `rows`: the rows taking part (the live documents with a signature), every row when None.
+
+    A run of equal band values links its members pair by pair when it is small; a longer run (one text
+    republished many times) as a chain and a star from its first member, which joins the same group
+    with a number of pairs linear in the run."""
+    if rows is None:
+        rows = np.arange(len(sigs), dtype=np.int64)
+    if len(rows) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    bands = np.ascontiguousarray(sigs[rows, :NPERM]).view(np.uint32)  # (m, BANDS)
+    out = []
+    for b in range(BANDS):
+        col = bands[:, b]
+        order = np.argsort(col, kind="stable")
+        s = col[order]
+        same = s[1:] == s[:-1]
+        if not same.any():
+            continue
+        ids = rows[order]
+        # Adjacent pairs within runs (the chain), and each member with its run's first (the star).
+        run_start = np.concatenate(([0], np.flatnonzero(~same) + 1))
+        first = np.repeat(run_start, np.diff(np.concatenate((run_start, [len(s)]))))
+        idx = np.flatnonzero(same) + 1
+        out.append(np.stack((ids[idx - 1], ids[idx]), axis=1))
+        star = idx[first[idx] != idx - 1]
+        if len(star):
+            out.append(np.stack((ids[first[star]], ids[star]), axis=1))
+        # Small runs: every pair.
+        lengths = np.diff(np.concatenate((run_start, [len(s)])))
+        for st, ln in zip(run_start[(lengths > 2) & (lengths <= SMALL_RUN)].tolist(),
+                          lengths[(lengths > 2) & (lengths <= SMALL_RUN)].tolist()):
+            m = ids[st : st + ln]
+            ii, jj = np.triu_indices(ln, k=2)
+            out.append(np.stack((m[ii], m[jj]), axis=1))
+    if not out:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(out)
+    pairs.sort(axis=1)
+    return np.unique(pairs, axis=0)
+
+
+def copy_pairs(sigs: np.ndarray, pairs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """Which candidate pairs are copies: estimated resemblance at least `threshold`, and at least
+    SHORT_THRESHOLD when the shorter text has fewer than MIN_SHINGLES shingles."""
+    a, b = sigs[pairs[:, 0]], sigs[pairs[:, 1]]
+    est = estimate(a[:, :NPERM], b[:, :NPERM])
+    shortest = np.minimum(shingle_counts(a), shingle_counts(b))
+    return (est >= threshold) & ((shortest >= MIN_SHINGLES) | (est >= SHORT_THRESHOLD))
+
+
+def shingle_counts(sigs: np.ndarray) -> np.ndarray:
+    """The number of shingles each signature (a row) was made from."""
+    return np.ascontiguousarray(sigs[:, NPERM:]).view(np.uint32)[:, 0]
+
+
+def groups_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD) -> list[list[int]]:
+    """The groups of copies among `rows` of a signature array: connected components of the candidate pairs
+    whose estimated resemblance is at least `threshold`; each group its rows ascending, groups by their
+    first row. Rows in no group are left out."""
+    pairs = candidate_pairs(sigs, rows)
+    if not len(pairs):
+        return []
+    keep = copy_pairs(sigs, pairs, threshold)
+    pairs = pairs[keep]
+    if not len(pairs):
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    nodes, inverse = np.unique(pairs, return_inverse=True)
+    inverse = inverse.reshape(pairs.shape)
+    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (inverse[:, 0], inverse[:, 1])),
+                       shape=(len(nodes), len(nodes)))
+    _, labels = connected_components(graph, directed=False)
+    by_label: dict[int, list[int]] = {}
+    for node, label in zip(nodes.tolist(), labels.tolist()):
+        by_label.setdefault(label, []).append(node)
+    return sorted(by_label.values())
+
+
+def resemblance(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard resemblance of two distinct-shingle arrays (what `estimate` estimates)."""
+    if not len(a) or not len(b):
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
