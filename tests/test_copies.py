@@ -266,3 +266,18 @@ def test_filters_apply_to_groups(copies_index):
     with Searcher(copies_index) as s:
         res = s.search("", Filters(date_from="2019-01-01", date_to="2019-12-31"), limit=100)
         assert all(h.date and h.date.startswith("2019") for h in res.hits)
+
+
+def test_pages_turn_over_groups_not_articles(copies_index):
+    from ttdn_search.render import PageState, page_view, run_state
+
+    with Searcher(copies_index) as s:
+        st = PageState("thông tin đối ngoại")
+        everything = run_state(s, st, limit=100)
+        assert everything.listed == everything.groups < everything.total
+        view = page_view(run_state(s, st, limit=everything.groups), st, lambda x: x.query_string(), live=True)
+        assert view.next_url is None  # every group is on this page: no empty next page
+        first = page_view(run_state(s, st, limit=3), st, lambda x: x.query_string(), live=True)
+        assert first.next_url is not None
+        html = __import__("ttdn_search.render", fromlist=["render_page"]).render_page(first)
+        assert f"/ {everything.groups} tin · " in html

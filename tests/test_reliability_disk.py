@@ -28,12 +28,12 @@ def _fill_after(monkeypatch, commits_ok: int):
     real = builder.Builder.write
     calls = {"n": 0}
 
-    def write(self, path):
+    def write(self, path, stamp=0):
         calls["n"] += 1
         if calls["n"] > commits_ok:
             path.with_name(path.name + ".tmp").write_bytes(b"\0" * 4096)
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, path)
+        return real(self, path, stamp)
 
     monkeypatch.setattr(builder.Builder, "write", write)
 

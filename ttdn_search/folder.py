@@ -220,7 +220,11 @@ class run_lock:
     folder. The kernel drops the lock when the process dies, so a killed run never leaves a stale lock.
     """
 
-    def __init__(self, index_dir: Path, wait: float | None = None):
+    def __init__(self, index_dir: Path, wait: float | None = None, inside: str | None = None,
+                 busy: str = "đang được một lần chạy 'ttdn index' khác ghi"):
+        # inside, busy: another lock, on a file inside the folder (`ttdn watch` edits watches.json under
+        # "NAME/.watches.lock"; one waiting while a rebuild swaps the folder finds the new folder's file).
+        self.inside, self.busy = inside, busy
         self.index_dir = Path(index_dir)
         if wait is None:
             wait = float(os.environ.get("TTDN_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
@@ -235,7 +239,7 @@ class run_lock:
         deadline = time.monotonic() + self.wait
         while True:
             self.index_dir.parent.mkdir(parents=True, exist_ok=True)
-            path = lock_path(self.index_dir)
+            path = named(self.index_dir) / self.inside if self.inside else lock_path(self.index_dir)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -243,7 +247,7 @@ class run_lock:
                 os.close(fd)
                 if time.monotonic() >= deadline:
                     raise IndexLocked(
-                        f"Chỉ mục '{self.index_dir}' đang được một lần chạy 'ttdn index' khác ghi{self._holder(path)}. "
+                        f"Chỉ mục '{self.index_dir}' {self.busy}{self._holder(path)}. "
                         "Hãy đợi lần chạy đó xong rồi thử lại."
                     ) from None
                 time.sleep(0.1)

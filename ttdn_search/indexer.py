@@ -201,8 +201,10 @@ def build_index(
             folder = named(index_dir)
             target = folder.with_name(f"{folder.name}.building-{os.getpid()}")
             shutil.rmtree(target, ignore_errors=True)
+            from ttdn_search.watch import kept_stamps
+
             try:
-                report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip)
+                report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip, kept_stamps(folder))
             except OSError as exc:
                 if exc.errno not in _DISK_FULL:
                     raise
@@ -213,8 +215,11 @@ def build_index(
                 if has_index(folder):  # the index being rebuilt stays as it was
                     raise NothingToIndex(str(exc).replace(NOTHING_CREATED, f"chỉ mục '{index_dir}' giữ nguyên")) from None
                 raise
+            from ttdn_search.watch import kept_through_swap
+
             try:
-                swap(target, folder)
+                with kept_through_swap(folder, target):
+                    swap(target, folder)
             except OSError as exc:  # e.g. the folder is busy as a mount point
                 raise TtdnError(
                     f"Không thay được chỉ mục '{index_dir}' bằng bản vừa xây ({exc.strerror}); "
@@ -259,7 +264,8 @@ def _disk_full_message(index_dir: Path, before: int | None) -> str:
             "Hãy giải phóng chỗ trống rồi chạy lại đúng lệnh này: nó bỏ qua các bài đã có và ghi tiếp phần còn lại.")
 
 
-def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip) -> IndexReport:
+def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip,
+                kept=None) -> IndexReport:
     from ttdn_search.ingest import Notice, Skipped
 
     start = time.perf_counter()
@@ -288,6 +294,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             if writer is None:
                 store = store or _create(index_dir)
                 writer = store.writer()
+                writer.kept = kept
             update = doc["id"] in existing
             writer.add_prepared(doc, update)
             if update:

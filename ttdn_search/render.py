@@ -307,7 +307,7 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
     if result is not None:
         if state.page > 1:
             prev_url = link(state.turned(state.page - 1))
-        if result.hits and result.offset + len(result.hits) < result.total and state.page < MAX_PAGE:
+        if result.hits and result.offset + len(result.hits) < result.listed and state.page < MAX_PAGE:
             next_url = link(state.turned(state.page + 1))
     note = None
     if result is not None:
@@ -324,6 +324,49 @@ def page_view(result, state: PageState, link: Callable[[PageState], str | None],
                     csv_url=csv_url if result is not None and result.total else None,
                     view_links={"all": link(state.viewed(copies="all")), "one": link(state.viewed(copies="")),
                                 "groups": link(state.viewed(count="groups")), "articles": link(state.viewed(count=""))})
+
+
+@dataclass
+class WatchSection:
+    name: str
+    describe: str
+    since: str | None
+    result: object
+    hits: list[HitView]
+
+
+@dataclass
+class WatchPage:
+    """The static "Tin mới" page (`ttdn watch run --html`): each saved search and its new articles."""
+
+    made: str
+    searches: list[WatchSection]
+    total_new: int
+    home_url: str | None = None
+    live: bool = False
+
+
+def write_watch_page(news, out_dir: Path) -> Path:
+    """Write tin-moi.html (each saved search's new articles, newest first) into out_dir; return its path."""
+    import time
+
+    sections = []
+    for n in news:
+        # Chips and copies link nowhere from this page: it is one page, with no result pages beside it.
+        view = page_view(n.result, PageState(n.watch.query), lambda st: None, live=False)
+        since = n.since[:16].replace("T", " ") if n.since else None
+        sections.append(WatchSection(n.watch.name, n.watch.describe(), since, n.result, view.hits))
+    page = WatchPage(time.strftime("%H:%M ngày %d/%m/%Y"), sections, sum(n.result.total for n in news))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / WATCH_PAGE
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(environment().get_template("watch.html").render(v=page), "utf-8")
+    tmp.replace(path)
+    return path
+
+
+WATCH_PAGE = "tin-moi.html"
 
 
 def render_page(view: PageView) -> str:

@@ -148,6 +148,11 @@ class SearchResult:
     collapsed: bool = True
     count_unit: str = "articles"
 
+    @property
+    def listed(self) -> int:
+        """How many hits the whole result lists, page after page: its groups when copies are collapsed."""
+        return self.groups if self.collapsed and self.groups else self.total
+
     def to_json(self) -> dict:
         out = {
             "query": self.query,

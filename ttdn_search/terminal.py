@@ -92,6 +92,26 @@ def result_lines(res: SearchResult, bold: Style = str, mark: Style = str) -> Ite
         yield "— " + line
 
 
+def watch_lines(news) -> Iterator[str]:
+    """`ttdn watch run`: for each saved search, how many articles are new since when, and the newest."""
+    if not news:
+        yield "Chưa có tìm kiếm nào được lưu. Thêm bằng: ttdn watch add TÊN \"câu tìm\" [bộ lọc]"
+    for n in news:
+        res, since = n.result, n.since[:16].replace("T", " ")
+        head = f"{n.watch.name}: {n.watch.describe()}"
+        if not res.total:
+            yield f"{head}: không có bài mới" + (f" từ {since}." if since else ".")
+            continue
+        copies = f", {res.groups} tin khác nhau" if res.groups != res.total else ""
+        yield f"{head}: {res.total} bài mới{copies}" + (f" từ {since}" if since else "") + ":"
+        for i, h in enumerate(res.hits, 1):
+            meta = " · ".join(x for x in (h.date, h.province) if x)
+            again = f" · đăng lại {h.copies_total} lần" if h.copies_total else ""
+            yield f"  {i}. {h.title}" + (f"  [{meta}{again}]" if meta or again else "") + f"  ({h.id})"
+        if res.total > len(res.hits) and res.groups > len(res.hits):
+            yield f"  … và {res.groups - len(res.hits)} tin nữa (-n để xem nhiều hơn)."
+
+
 def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = str) -> Iterator[str]:
     """`ttdn directive`: the document(s), how many articles cite them, by province and year, the articles."""
     if len(res.directives) > 1:
@@ -143,6 +163,9 @@ def stats_lines(st: dict) -> Iterator[str]:
     """`ttdn stats`."""
     yield f"Chỉ mục: {st['index_dir']}"
     yield f"Số bài: {st['articles']}"
+    c = st.get("copies") or {}
+    if c.get("groups"):
+        yield f"Bản đăng lại: {c['articles']} bài trong {c['groups']} nhóm ({st['articles'] - c['articles'] + c['groups']} tin khác nhau)"
     yield f"Dung lượng: {st['size_bytes'] / 1e6:.1f} MB"
     yield f"Cập nhật lần cuối: {st['last_update']}"
     yield "Số giá trị mỗi nhóm lọc: " + ", ".join(f"{k} {v}" for k, v in st["facets"].items())

@@ -157,4 +157,4 @@ def _print_result(res, nl: bool, as_json: bool) -> None:
 
 
 # The commands, registered on `main` as their modules are imported.
-from ttdn_search.cli import build, find, pages  # noqa: E402,F401  (registers their commands)
+from ttdn_search.cli import build, find, pages, watch  # noqa: E402,F401  (registers their commands)

@@ -25,7 +25,7 @@ class Builder:
         self.dates = array("I")
         self.ties = array("I")
         self.signatures = bytearray()  # SIG_BYTES per document (engine/copies.py)
-        self.added = array("I")  # when each document was indexed (seconds since the epoch)
+        self.added = array("I")  # when each document was indexed (a commit's stamp, see `write`); 0: this one
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -98,8 +98,11 @@ class Builder:
             self.signatures += old.raw_signature(d)
             self.added.append(old.added[d])
 
-    def write(self, path: Path) -> None:
-        """Write the file (to a temporary name, then renamed into place)."""
+    def write(self, path: Path, stamp: int = 0) -> None:
+        """Write the file (to a temporary name, then renamed into place); the documents this commit adds
+        (indexed-at 0) get `stamp`, when given."""
+        if stamp:
+            self.added = array("I", (a or stamp for a in self.added))
         ndocs = len(self.docs)
         for b, ids in enumerate(self.pairs):
             if ids is not None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ttdn_search.engine import copies as C
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import members
+from ttdn_search.engine.bitmaps import from_ids, members
 from ttdn_search.engine.segments import Segments
 
 COPIES_FILE = "copies.json"
@@ -75,17 +75,16 @@ class Groups:
     def __init__(self, groups: list[list[int]], live: int):
         self.members: list[list[int]] = []
         self.group_of: dict[int, int] = {}
-        dup = 0
+        lb = live.to_bytes((live.bit_length() + 7) >> 3, "little")  # a bit test without shifting a big int
         for g in groups:
-            g = [d for d in g if live >> d & 1]
+            g = [d for d in g if d >> 3 < len(lb) and lb[d >> 3] >> (d & 7) & 1]
             if len(g) < 2:
                 continue
             gid = len(self.members)
             self.members.append(g)
             for d in g:
                 self.group_of[d] = gid
-                dup |= 1 << d
-        self.dup = dup  # every document that has a copy
+        self.dup = from_ids(sorted(self.group_of), max(self.group_of, default=-1) + 1)  # every document with a copy
 
     def __len__(self) -> int:
         return len(self.members)

@@ -170,6 +170,21 @@ class Segments:
                     counts[month] = counts.get(month, 0) + n
         return sorted(counts.items())
 
+    def indexed_after(self, stamp: int) -> int:
+        """Documents indexed after `stamp` (a commit's stamp: seconds since the epoch, see FORMAT.md)."""
+        import numpy as np
+
+        out = 0
+        for comp, offset in self.parts:
+            if comp.ndocs and max(comp.added) > stamp:
+                newer = np.frombuffer(comp.added, dtype=np.uint32) > stamp
+                out |= int.from_bytes(np.packbits(newer, bitorder="little").tobytes(), "little") << offset
+        return out
+
+    def latest_stamp(self) -> int:
+        """When the latest commit indexed its documents (0 for an empty index)."""
+        return max((max(comp.added, default=0) for comp, _ in self.parts), default=0)
+
     def tie(self, docnum: int) -> int:
         """The document's tie key (format.tie_key): orders equal dates and scores the same after merges."""
         comp, local = self._locate(docnum)

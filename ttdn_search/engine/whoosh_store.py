@@ -100,8 +100,9 @@ class TtdnWriter(SegmentWriter):
         super().__init__(ix, codec=codec, compound=False, **kwargs)
         self.companion = Builder()
         self._to_merge: list[str] = []
-        # When this batch's documents were indexed (`ttdn watch` reports what is new since its last run).
-        self.added_at = int(time.time())
+        # A rebuild's: (tie key, signature) -> when the article was first indexed, so that a rebuilt index
+        # does not report every article as new to `ttdn watch` (indexer.kept_stamps).
+        self.kept = None
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
@@ -114,7 +115,7 @@ class TtdnWriter(SegmentWriter):
             self.update_document(**doc)
         else:
             self.add_document(**doc)
-        self.companion.add(keys, view, date, pairs, words, tie, sig, self.added_at)
+        self.companion.add(keys, view, date, pairs, words, tie, sig, self.kept(tie, sig) if self.kept else 0)
 
     def commit(self, merge: list[str] | None = None):  # type: ignore[override]
         self._to_merge = list(merge or ())
@@ -164,9 +165,26 @@ class TtdnWriter(SegmentWriter):
             if len(self.companion) != self.doc_count():
                 raise IndexDamaged(f"Phân đoạn mới có {self.doc_count()} bài, tệp đi kèm {len(self.companion)}; "
                                    "không ghi mục lục.")
-            self.companion.write(companion_path(self.storage.folder, self.newsegment.segment_id()))
+            self.companion.write(companion_path(self.storage.folder, self.newsegment.segment_id()),
+                                 self._stamp(segments))
         super()._commit_toc(segments)
         record_toc(Path(self.storage.folder), self.generation)
+
+
+    def _stamp(self, segments) -> int:
+        """When this commit indexes its documents: the time in seconds, and always later than every stamp
+        already in the index, so that `ttdn watch` (which remembers the latest stamp it saw) never misses
+        a commit made in the same second as the one before."""
+        latest = max(self.companion.added, default=0)  # merged documents keep their own
+        for seg in segments:
+            if seg.segment_id() == self.newsegment.segment_id():
+                continue
+            comp = Companion(companion_path(self.storage.folder, seg.segment_id()))
+            try:
+                latest = max(latest, max(comp.added, default=0))
+            finally:
+                comp.close()
+        return max(int(time.time()), latest + 1)
 
 
 def toc_path(folder: Path, generation: int) -> Path:
