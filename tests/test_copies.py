@@ -281,3 +281,89 @@ def test_pages_turn_over_groups_not_articles(copies_index):
         assert first.next_url is not None
         html = __import__("ttdn_search.render", fromlist=["render_page"]).render_page(first)
         assert f"/ {everything.groups} tin · " in html
+
+
+def test_counting_groups_the_fast_way_and_the_small_way_agree():
+    from ttdn_search.engine.bitmaps import from_ids
+    from ttdn_search.engine.groups import Groups
+
+    rng = random.Random(11)
+    n = 5000
+    docs = list(range(n))
+    rng.shuffle(docs)
+    groups, i = [], 0
+    while i < 3000:
+        k = rng.randint(2, 6)
+        groups.append(sorted(docs[i : i + k]))
+        i += k
+    live = from_ids([d for d in range(n) if d % 97], n)
+    g = Groups(groups, live)
+    for trial in range(30):
+        bm = from_ids(sorted(rng.sample(range(n), rng.choice([5, 50, 500, 4000]))), n) & live
+        small = (bm & ~g.dup).bit_count() + len({g.group_of[d] for d in range(n) if (bm & g.dup) >> d & 1})
+        assert g.count(bm) == small, trial
+
+
+def test_long_band_runs_do_not_depend_on_document_numbers():
+    """Ten articles share one band; two of them are copies by every other band: found whatever the order."""
+    rng = np.random.default_rng(8)
+    n = 10
+    sigs = rng.integers(0, 256, size=(n, C.SIG_BYTES), dtype=np.uint8)
+    sigs[:, C.NPERM:] = np.frombuffer((500).to_bytes(4, "little"), np.uint8)  # long texts
+    sigs[:, 0:4] = 7  # band 0: the same for all
+    x, y = 3, 7
+    sigs[y, : C.NPERM] = sigs[x, : C.NPERM]
+    sigs[y, 4 : C.NPERM : 4] ^= 1  # one byte of every other band differs: no second band in common
+    keys = rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)
+    found = set()
+    for trial in range(20):
+        perm = rng.permutation(n)
+        got = C.groups_of(sigs[perm], np.arange(n), keys=keys[perm])
+        found.add(frozenset(frozenset(int(perm[i]) for i in g) for g in got))
+    assert len(found) == 1  # the same groups under every numbering
+
+
+def test_collapsing_a_huge_group_ranks_a_few_times_only():
+    from ttdn_search.collapse import ranked_groups
+    from ttdn_search.engine.bitmaps import from_ids, members
+    from ttdn_search.engine.groups import Groups
+
+    n = 20000
+    big = list(range(0, 19000))  # one text republished 19,000 times, ranking first
+    g = Groups([big], from_ids(range(n), n))
+    calls = []
+
+    def ranked(bm, runs, want, sort):
+        calls.append(want)
+        ids = members(bm)[:want]  # lower document numbers rank first
+        return ids, [1.0] * len(ids)
+
+    docs, _ = ranked_groups(ranked, g, from_ids(range(n), n), [], 10, "relevance")
+    assert docs == [0, *range(19000, 19009)]
+    assert len(calls) <= 10 and max(calls) <= 10
+
+
+def test_exports_hold_every_article_and_batches_take_the_options(copies_index, tmp_path):
+    import csv
+    import io
+
+    run = CliRunner().invoke
+    total = json.loads(run(main, ["search", "thông tin đối ngoại", "--index", str(copies_index), "--json"]).stdout)["total"]
+    rows = list(csv.reader(io.StringIO(run(main, ["search", "thông tin đối ngoại", "--index", str(copies_index),
+                                                   "--csv"]).stdout.lstrip("\ufeff"))))
+    assert len(rows) - 1 == total  # copies included: a table counts articles
+    q = tmp_path / "q.txt"
+    q.write_text("thông tin đối ngoại\n", "utf-8")
+    one = json.loads(run(main, ["search", "--queries", str(q), "--index", str(copies_index), "-n", "100"]).stdout)
+    every = json.loads(run(main, ["search", "--queries", str(q), "--index", str(copies_index), "-n", "100",
+                                  "--all-copies"]).stdout)
+    assert len(one["hits"]) == one["groups"] < len(every["hits"]) == every["total"]
+
+
+def test_directive_lines_say_what_is_hidden(copies_index):
+    text = CliRunner().invoke(main, ["directive", "26-CT/TW", "--index", str(copies_index)]).stdout
+    with Searcher(copies_index) as s:
+        d = s.lookup_directive("26-CT/TW", limit=50)
+    assert d.groups < d.total  # mau-01 and its copies cite it
+    assert f"{d.total} bài là {d.groups} tin khác nhau" in text
+    assert "đăng lại" in text

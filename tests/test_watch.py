@@ -184,3 +184,90 @@ def test_nothing_is_left_beside_the_folder(ix):
     run("watch", "add", "x", "thông tin", "--index", ix)
     run("watch", "run", "--index", ix)
     assert sorted(p.name for p in ix.parent.iterdir() if p.name.startswith(".")) == [".ix.lock"]
+
+
+def test_new_articles_that_the_search_does_not_find_are_not_news(ix, tmp_path):
+    """The reading and strictness are the whole index's: a new article holding only some of the words (or
+    another reading of them) is not reported, as `ttdn search` would not show it."""
+    run("watch", "add", "dn", "đối ngoại Lào Cai", "--index", ix)
+    run("watch", "add", "tk", "hội nghị tổng kết thông tin đối ngoại", "--index", ix)
+    unrelated = [
+        {"id": "moi-1", "title": "Lào Cai khai mạc hội chợ thương mại biên giới", "date": "2026-11-30",
+         "text": "Sáng 30/11, tỉnh Lào Cai khai mạc hội chợ thương mại quốc tế với hơn 400 gian hàng."},
+        {"id": "moi-2", "title": "Hội nghị tổng kết công tác thi đua khen thưởng năm 2026", "date": "2026-11-30",
+         "text": "Hội nghị tổng kết công tác thi đua khen thưởng của tỉnh được tổ chức sáng nay."},
+    ]
+    run("index", _write(tmp_path / "new.jsonl", unrelated), "--index", ix, "-q")
+    news = _news(ix)
+    assert news["dn"]["new"] == 0 and news["tk"]["new"] == 0, news
+
+
+def test_a_failed_page_loses_nothing_and_the_hint_shows_them_again(ix, tmp_path):
+    run("watch", "add", "all", "", "--index", ix)
+    run("index", _write(tmp_path / "more.jsonl", _recs()[7:]), "--index", ix, "-q")
+    (tmp_path / "afile").write_text("x")
+    r = run("watch", "run", "--index", ix, "--html", tmp_path / "afile" / "sub")
+    assert r.exit_code == 1
+    r = run("watch", "run", "--index", ix, "-n", "2")
+    more = [line for line in r.stdout.splitlines() if "tin nữa" in line]
+    assert r.exit_code == 0 and more, r.stdout
+    again = more[0].split("xem lại cả lần này: ")[1].split()
+    assert again[:3] == ["ttdn", "watch", "run"]
+    shown = run(*again[1:], "--index", ix, "--json")
+    assert json.loads(shown.stdout)["watches"][0]["new"] == len(_recs()) - 7  # all of them, looked back
+    assert _news(ix)["all"]["new"] == 0
+
+
+def test_a_rebuild_that_mends_a_damaged_index_keeps_the_watches(ix, tmp_path):
+    run("watch", "add", "all", "", "--index", ix)
+    for toc in ix.glob("_MAIN_*.toc"):
+        toc.unlink()
+    r = run("index", _write(tmp_path / "first.jsonl", _recs()[:7]), "--index", ix, "-q", "--rebuild")
+    assert r.exit_code == 0, r.output
+    assert set(read_watches(ix)) == {"all"}
+
+
+def test_a_rebuild_mends_a_damaged_signature_block(ix, tmp_path):
+    from ttdn_search.engine.companion import Companion
+
+    run("watch", "add", "all", "", "--index", ix)
+    path = next(ix.glob("*.ttdn"))
+    c = Companion(path)
+    at = c._sigs_at + 5  # inside the first signature
+    c.close()
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+    (ix / "copies.json").unlink()
+    r = run("index", _write(tmp_path / "first.jsonl", _recs()[:7]), "--index", ix, "-q", "--rebuild")
+    assert r.exit_code == 0, r.output
+    assert run("search", "thông tin", "--index", ix).exit_code == 0
+    assert set(read_watches(ix)) == {"all"}
+
+
+def test_an_update_of_metadata_only_is_not_news(ix, tmp_path):
+    run("watch", "add", "all", "", "--index", ix)
+    recs = _recs()
+    moved = [{**r, "source": "báo khác", "url": "https://example.org/" + r["id"]} for r in recs[:3]]
+    r = run("index", _write(tmp_path / "moved.jsonl", moved), "--index", ix, "-q")
+    assert "cập nhật 3" in r.stdout
+    assert _news(ix)["all"]["new"] == 0
+
+
+def test_stamps_never_go_back_even_when_the_latest_are_merged_away_or_rebuilt(ix, tmp_path, monkeypatch):
+    import time as _time
+
+    from ttdn_search.folder import read_meta
+
+    run("watch", "add", "all", "", "--index", ix)
+    recs = _recs()
+    run("index", _write(tmp_path / "b.jsonl", recs[7:9]), "--index", ix, "-q")
+    assert _news(ix)["all"]["new"] == 2
+    high = read_meta(ix)["stamp"]
+    # The clock goes back an hour; the rebuild drops the articles stamped last; a new one still comes after.
+    real = _time.time
+    monkeypatch.setattr(_time, "time", lambda: real() - 3600)
+    run("index", _write(tmp_path / "a.jsonl", recs[:7] + recs[9:10]), "--index", ix, "-q", "--rebuild")
+    assert read_meta(ix)["stamp"] > high
+    news = _news(ix)["all"]
+    assert [h["id"] for h in news["hits"]] == [recs[9]["id"]]

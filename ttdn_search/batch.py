@@ -30,9 +30,10 @@ def _batch_sort(value, lineno: int) -> str:
 
 
 def run_batch(searcher, lines: Iterable[str], filters: Filters | None = None, limit: int = 10, offset: int = 0,
-              sort: str = "relevance") -> Iterator[BatchLine]:
+              sort: str = "relevance", **options) -> Iterator[BatchLine]:
     """One answer per non-blank line (`--queries`): plain text, or a JSON object with "query", "qid",
-    filters by name, "limit" and "sort"; a bad line gets an error, the rest still run."""
+    filters by name, "limit" and "sort"; a bad line gets an error, the rest still run. options: what
+    `Searcher.search` takes besides (collapse, count)."""
     filters = filters or Filters()
     for lineno, line in enumerate(lines, 1):
         line = line.strip()
@@ -58,9 +59,9 @@ def run_batch(searcher, lines: Iterable[str], filters: Filters | None = None, li
                     raise BadQuery(f"dòng {lineno}: {exc}") from None
                 res = searcher.search(str(rec.get("query", "")), filters=line_filters,
                                   limit=_batch_limit(rec.get("limit", limit), lineno), offset=offset,
-                                  sort=_batch_sort(rec.get("sort", sort), lineno))
+                                  sort=_batch_sort(rec.get("sort", sort), lineno), **options)
             else:
-                res = searcher.search(line, filters=filters, limit=limit, offset=offset, sort=sort)
+                res = searcher.search(line, filters=filters, limit=limit, offset=offset, sort=sort, **options)
             yield BatchLine(qid, res, line=lineno)
         except TtdnError as exc:
             yield BatchLine(qid, error=str(exc), line=lineno)

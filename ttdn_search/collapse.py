@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ttdn_search.engine.bitmaps import from_ids
 from ttdn_search.engine.groups import Groups
 
 # The copies listed under a hit; the count says how many there are in all.
@@ -14,20 +15,38 @@ COUNT_UNITS = ("articles", "groups")
 
 def ranked_groups(ranked: Callable[[int, list, int, str], tuple[list[int], list[float]]], groups: Groups | None,
                   matched: int, runs, want: int, sort: str) -> tuple[list[int], list[float]]:
-    """The first `want` documents to show, one per group when `groups` is given: the ranking is asked for
-    more documents until `want` groups are found or the matches run out (the hidden copies of a group
-    rank anywhere below its first)."""
+    """The first `want` documents to show, one per group when `groups` is given, in the ranking's order.
+
+    Pass after pass, the ranking is asked for the documents still missing among what is left of the
+    matches, once every member of the groups already shown (and every document shown) is taken out: a
+    document's score does not depend on the others, so whatever is left ranks below what was shown, and
+    each pass adds at least one group. A group of thousands of copies costs one pass, not a ranking of
+    all of them."""
     if groups is None or not len(groups) or not (matched & groups.dup):
         return ranked(matched, runs, want, sort)
-    depth = want
-    total = matched.bit_count()
-    while True:
-        docnums, scores = ranked(matched, runs, depth, sort)
-        keep = groups.first_of_each(docnums)
-        if len(keep) >= want or depth >= total:
-            keep = keep[:want]
-            return [docnums[i] for i in keep], [scores[i] for i in keep]
-        depth = min(total, max(2 * depth, depth + 2 * (want - len(keep))))
+    out_d: list[int] = []
+    out_s: list[float] = []
+    remaining = matched
+    group_of, members = groups.group_of, groups.members
+    while len(out_d) < want and remaining:
+        docnums, scores = ranked(remaining, runs, want - len(out_d), sort)
+        if not docnums:
+            break
+        shown: set[int] = set()
+        drop: list[int] = []
+        for d, sc in zip(docnums, scores):
+            g = group_of.get(d)
+            if g is None:
+                drop.append(d)
+            elif g in shown:
+                continue
+            else:
+                shown.add(g)
+                drop.extend(members[g])
+            out_d.append(d)
+            out_s.append(sc)
+        remaining &= ~from_ids(sorted(set(drop)), max(drop) + 1)
+    return out_d[:want], out_s[:want]
 
 
 def copies_json(docnums: list[int], stored) -> list[dict]:

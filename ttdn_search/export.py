@@ -28,10 +28,11 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def result_hits(searcher, query: str, filters, limit: int | None, sort: str) -> list[Hit]:
-    """The articles to export: the first `limit`, or (None) the whole result set."""
+    """The articles to export: the first `limit`, or (None) the whole result set; every article, copies
+    included (a table counts articles; the pages collapse copies)."""
     if limit is None:
         limit = searcher.search(query, filters=filters, limit=0, facets=False).total
-    return searcher.search(query, filters=filters, limit=limit, sort=sort, facets=False).hits
+    return searcher.search(query, filters=filters, limit=limit, sort=sort, facets=False, collapse=False).hits
 
 
 def rows(hits: list[Hit]) -> list[list[str]]:

@@ -78,9 +78,6 @@ class Filters:
     # Facet values applied one by one (a page's facet links, `f_<facet>=value`): (filter name, value),
     # each ANDed with everything else, so a value's count beside it is what applying it gives.
     narrow: list[tuple[str, str]] = field(default_factory=list)
-    # Only articles indexed after this commit stamp (`ttdn watch`: what is new since its last run); no
-    # option or query syntax sets it.
-    indexed_after: int | None = None
 
     @classmethod
     def facet(cls, facet: str, value: str) -> "Filters":
@@ -274,8 +271,6 @@ def filter_bitmap(f: Filters, view, known_directives=()) -> int | None:
         if lo > hi:  # given the wrong way round: the same span, as -y 2021-2019 is
             lo, hi = parse_date(f.date_to), parse_date(f.date_from, end=True)
         parts.append(view.date_range(int(lo.replace("-", "")), int(hi.replace("-", ""))))
-    if f.indexed_after is not None:
-        parts.append(view.indexed_after(f.indexed_after))
     if not parts:
         return None
     out = parts[0]

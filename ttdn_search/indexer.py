@@ -204,7 +204,8 @@ def build_index(
             from ttdn_search.watch import kept_stamps
 
             try:
-                report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip, kept_stamps(folder))
+                report = _build_into(paths, target, True, jobs, batch_size, progress, on_skip, kept_stamps(folder),
+                                     _stamp_of(folder))
             except OSError as exc:
                 if exc.errno not in _DISK_FULL:
                     raise
@@ -265,7 +266,7 @@ def _disk_full_message(index_dir: Path, before: int | None) -> str:
 
 
 def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress, on_skip,
-                kept=None) -> IndexReport:
+                kept=None, floor: int = 0) -> IndexReport:
     from ttdn_search.ingest import Notice, Skipped
 
     start = time.perf_counter()
@@ -286,6 +287,15 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
 
     writer = None
     pending = 0
+    known_stamps: list = []
+    floor = max(floor, _stamp_of(index_dir))
+
+    def stamps_of_updated(tie: int, sig: bytes) -> int:  # read from the index on the run's first update
+        if not known_stamps:
+            from ttdn_search.watch import kept_stamps
+
+            known_stamps.append(kept_stamps(index_dir) if not fresh else None)
+        return known_stamps[0](tie, sig) if known_stamps[0] else 0
     try:
         for doc in _prepared(_to_index(paths, known_raw, existing, report, skip, progress), jobs):
             if isinstance(doc, Skipped):
@@ -294,7 +304,8 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             if writer is None:
                 store = store or _create(index_dir)
                 writer = store.writer()
-                writer.kept = kept
+                writer.kept, writer.kept_new = (kept, True) if kept is not None else (stamps_of_updated, False)
+                writer.floor = floor
             update = doc["id"] in existing
             writer.add_prepared(doc, update)
             if update:
@@ -336,13 +347,22 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             # started from: update it with the new segments' words; otherwise read them all.
             _write_vocab(reader, index_dir, segments_before,
                          not fresh and meta.get("vocab_generation") == start_generation)
-        _write_groups(reader, index_dir, generation)
+        floor = max(floor, _write_groups(reader, index_dir, generation))
     finally:
         reader.close()
-    write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total,
+    write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total, stamp=floor,
                vocab_generation=generation)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _stamp_of(folder: Path) -> int:
+    """The latest commit stamp an index folder's ttdn.json records (0 when none or unreadable)."""
+    try:
+        stamp = read_meta(folder).get("stamp", 0)
+    except (TtdnError, OSError, AttributeError):
+        return 0
+    return stamp if type(stamp) is int else 0
 
 
 NOTHING_CREATED = "chưa tạo chỉ mục nào"
@@ -398,14 +418,16 @@ def _write_vocab(reader, index_dir: Path, segments_before: set[str], incremental
         view.close()
 
 
-def _write_groups(reader, index_dir: Path, generation: int) -> None:
-    """copies.json for the committed generation, unless it holds it already (a run that changed nothing)."""
+def _write_groups(reader, index_dir: Path, generation: int) -> int:
+    """copies.json for the committed generation, unless it holds it already (a run that changed nothing);
+    the latest commit stamp of the index."""
     from ttdn_search.engine.groups import find_groups, read_groups, write_groups
 
     view = reader.segments()
     try:
         if read_groups(index_dir, generation, view) is None:
             write_groups(index_dir, generation, view, find_groups(view))
+        return view.latest_stamp()
     finally:
         view.close()
 

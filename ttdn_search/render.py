@@ -333,6 +333,7 @@ class WatchSection:
     since: str | None
     result: object
     hits: list[HitView]
+    since_iso: str = ""  # what --since takes to show this run again
 
 
 @dataclass
@@ -355,7 +356,7 @@ def write_watch_page(news, out_dir: Path) -> Path:
         # Chips and copies link nowhere from this page: it is one page, with no result pages beside it.
         view = page_view(n.result, PageState(n.watch.query), lambda st: None, live=False)
         since = n.since[:16].replace("T", " ") if n.since else None
-        sections.append(WatchSection(n.watch.name, n.watch.describe(), since, n.result, view.hits))
+        sections.append(WatchSection(n.watch.name, n.watch.describe(), since, n.result, view.hits, n.since[:19]))
     page = WatchPage(time.strftime("%H:%M ngày %d/%m/%Y"), sections, sum(n.result.total for n in news))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

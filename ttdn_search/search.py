@@ -132,12 +132,14 @@ class Searcher:
         facet_order: str = "count",
         collapse: bool = True,
         count: str = "articles",
+        within: int | None = None,
     ) -> SearchResult:
         """The articles a query and filters select; facets list values by count (ties by value), or
         with facet_order="time" the year facets newest first. collapse: one hit per group of copies
-        (engine/groups.py); count: what facets count, "articles" or "groups" (copies once)."""
+        (engine/groups.py); count: what facets count, "articles" or "groups" (copies once); within: only these
+        documents of what the query matches (`ttdn watch`: the new ones), the reading chosen on the whole index."""
         args = (query, filters, limit, offset, sort, facets, facet_limit, directive_lookup, facet_order, collapse,
-                count)
+                count, within)
         try:
             return self._search(*args)
         except (OSError, TypeError, EOFError, IndexDamaged):
@@ -149,7 +151,7 @@ class Searcher:
             return self._search(*args)
 
     def _search(self, query, filters, limit, offset, sort, facets, facet_limit, directive_lookup,
-                facet_order, collapse, count) -> SearchResult:
+                facet_order, collapse, count, within) -> SearchResult:
         t0 = time.perf_counter()
         query = query or ""
         if sort not in ("relevance", "date"):
@@ -187,7 +189,7 @@ class Searcher:
                         if _LEVEL_RANK[found[0]] < _LEVEL_RANK[LOOSE] and _better(found, best):
                             chosen, why, best = alt, "dropped", found
         res = self._answer(chosen, filters, limit, offset, sort, facets and (facet_limit, facet_order, count),
-                           directive_lookup, probed.get(id(chosen)), collapse)
+                           directive_lookup, probed.get(id(chosen)), collapse, within)
         if why is not None:
             res.query, res.interpreted, res.interpreted_why, res.suggestion = query, chosen.query, why, None
         note = unknown_field_note(aq.unknown_fields)
@@ -209,7 +211,8 @@ class Searcher:
         return level, matched.bit_count() if matched is not None else 0
 
     def _answer(self, aq: P.AnalysedQuery, filters, limit, offset, sort, facets: tuple | bool,
-                directive_lookup, probed: tuple | None = None, collapse: bool = True) -> SearchResult:
+                directive_lookup, probed: tuple | None = None, collapse: bool = True,
+                within: int | None = None) -> SearchResult:
         """The result of one analysed query; `probed`: its matches, when `_probe` found them already."""
         query = aq.query
         filters = (filters or Filters()).merged(aq.filters)
@@ -236,6 +239,8 @@ class Searcher:
             matched = allowed
             if sort == "relevance":
                 sort = "date"
+        if within is not None:
+            matched &= within
         want = offset + limit
         total = matched.bit_count()
         groups = self.copies()
@@ -360,11 +365,11 @@ class Searcher:
         return lookup_directive(self, query, filters, limit, offset, **options)
 
     def run_batch(self, lines: Iterable[str], filters: Filters | None = None, limit: int = 10, offset: int = 0,
-                  sort: str = "relevance") -> Iterator[BatchLine]:
+                  sort: str = "relevance", **options) -> Iterator[BatchLine]:
         """One answer per non-blank line (`--queries`), see batch.run_batch."""
         from ttdn_search.batch import run_batch
 
-        return run_batch(self, lines, filters, limit=limit, offset=offset, sort=sort)
+        return run_batch(self, lines, filters, limit=limit, offset=offset, sort=sort, **options)
 
     # -- pieces ----------------------------------------------------------------------------------
 

@@ -108,8 +108,10 @@ def watch_lines(news) -> Iterator[str]:
             meta = " · ".join(x for x in (h.date, h.province) if x)
             again = f" · đăng lại {h.copies_total} lần" if h.copies_total else ""
             yield f"  {i}. {h.title}" + (f"  [{meta}{again}]" if meta or again else "") + f"  ({h.id})"
-        if res.total > len(res.hits) and res.groups > len(res.hits):
-            yield f"  … và {res.groups - len(res.hits)} tin nữa (-n để xem nhiều hơn)."
+        if res.groups > len(res.hits):
+            back = f" --since {n.since[:19]}" if n.since else ""
+            yield (f"  … và {res.groups - len(res.hits)} tin nữa; xem lại cả lần này: "
+                   f"ttdn watch run {n.watch.name}{back} -n {res.groups}")
 
 
 def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = str) -> Iterator[str]:
@@ -124,6 +126,9 @@ def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = st
         return
     yield from _directive_heads(res, bold)
     yield f"{res.total} bài dẫn văn bản này."
+    note = copies_note(res)
+    if note:
+        yield note
     for name, label in (("province", "Theo tỉnh"), ("province_new", "Theo đơn vị sau 1/7/2025"), ("year", "Theo năm")):
         values = res.facets.get(name) or []
         if values:
@@ -140,7 +145,8 @@ def directive_lines(res: SearchResult, query: str, offset: int, bold: Style = st
             yield f"{label}: {a['date']} · {a['title']}" + (f" · {a['province']}" if a["province"] else "") + f"  ({a['id']})"
     for i, h in enumerate(res.hits, offset + 1):
         meta = " · ".join(x for x in (h.date, h.province) if x)
-        yield f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id})"
+        again = f" · đăng lại {h.copies_total} lần: " + ", ".join(c["id"] for c in h.copies) if h.copies_total else ""
+        yield f"{i}. {h.title}" + (f"  [{meta}]" if meta else "") + f"  ({h.id}){again}"
 
 
 def show_lines(doc: dict, bold: Style = str) -> Iterator[str]:

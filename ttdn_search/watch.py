@@ -16,8 +16,9 @@ import json
 import os
 import re
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from ttdn_search.errors import BadQuery, IndexMissing, TtdnError, shown
@@ -58,6 +59,7 @@ class WatchNews:
     watch: Watch
     since: str  # ISO time
     result: object  # SearchResult
+    latest: int = 0  # the latest commit stamp of the index the run read
 
     def to_json(self) -> dict:
         res = self.result.to_json()
@@ -103,7 +105,9 @@ def read_watches(index_dir: Path) -> dict[str, Watch]:
         out = {}
         for item in doc["watches"]:
             w = Watch(**item)
-            if not (isinstance(w.name, str) and isinstance(w.query, str) and isinstance(w.seen, int)
+            if not (isinstance(w.name, str) and isinstance(w.query, str) and type(w.seen) is int
+                    and isinstance(w.created, str) and (w.last_run is None or isinstance(w.last_run, str))
+                    and isinstance(w.filters, list)
                     and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in w.filters)):
                 raise ValueError("một mục không đúng kiểu")
             out[w.name] = w
@@ -115,11 +119,14 @@ def read_watches(index_dir: Path) -> dict[str, Watch]:
 
 def write_watches(index_dir: Path, watches: dict[str, Watch]) -> None:
     """watches.json, written whole to a temporary file, synced, then renamed into place."""
-    path = _path(index_dir)
-    tmp = path.with_name(path.name + ".tmp")
     data = json.dumps({"version": FILE_VERSION, "watches": [asdict(w) for w in watches.values()]},
                       ensure_ascii=False, indent=1)
-    with open(tmp, "w", encoding="utf-8") as f:
+    _write_durably(_path(index_dir), data.encode("utf-8"))
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
@@ -134,8 +141,13 @@ def write_watches(index_dir: Path, watches: dict[str, Watch]) -> None:
 
 def _locked(index_dir: Path):
     _require_index(index_dir)
-    return run_lock(index_dir, inside=".watches.lock",
-                    busy="có danh sách tìm kiếm đã lưu đang được một lệnh 'ttdn watch' khác ghi")
+    return run_lock(index_dir, inside=LOCK_NAME, busy=_BUSY)
+
+
+LOCK_NAME = ".watches.lock"
+_BUSY = "có danh sách tìm kiếm đã lưu đang được một lệnh 'ttdn watch' khác ghi"
+# How long a finished rebuild waits for a `ttdn watch` command to let go of the saved searches.
+REBUILD_LOCK_WAIT = 600.0
 
 
 def _now() -> str:
@@ -144,6 +156,7 @@ def _now() -> str:
 
 def add_watch(searcher, name: str, query: str, filters: Filters | None) -> Watch:
     """Save a search under a new name; what its first run reports is what is indexed after now."""
+    name, query = unicodedata.normalize("NFC", name), unicodedata.normalize("NFC", query)
     if not _NAME.fullmatch(name) or len(name) > MAX_NAME_CHARS:
         raise BadQuery(f"Tên {shown(name)} không dùng được: dùng chữ, số, '.', '-' hoặc '_' (bắt đầu bằng chữ hoặc "
                        f"số, tối đa {MAX_NAME_CHARS} ký tự), chẳng hạn: ket-luan-57.")
@@ -161,6 +174,7 @@ def add_watch(searcher, name: str, query: str, filters: Filters | None) -> Watch
 
 
 def remove_watch(index_dir: Path, name: str) -> Watch:
+    name = unicodedata.normalize("NFC", name)
     with _locked(index_dir):
         watches = read_watches(index_dir)
         if name not in watches:
@@ -179,15 +193,12 @@ def parse_since(text: str) -> int:
     """A commit stamp for `--since`: a date (2026-12-01), a time (2026-12-01T08:00), or a span back from
     now (24h, 7d); the articles indexed at or after it are new."""
     text = text.strip()
-    m = re.fullmatch(r"(\d+)\s*([hd]|giờ|ngày)", text)
+    m = re.fullmatch(r"(\d{1,6})\s*([hd]|giờ|ngày)", text, re.IGNORECASE)
     try:
         if m:
-            n, unit = int(m.group(1)), m.group(2)
-            span = timedelta(hours=n) if unit in ("h", "giờ") else timedelta(days=n)
-            when = datetime.now() - span
-        else:
-            when = datetime.fromisoformat(text)
-        return int(when.timestamp()) - 1
+            n, unit = int(m.group(1)), m.group(2).lower()
+            return int(time.time()) - n * (3600 if unit in ("h", "giờ") else 86400) - 1
+        return int(datetime.fromisoformat(text).timestamp()) - 1
     except (ValueError, OverflowError, OSError):
         raise BadQuery(f"--since {shown(text)} không đọc được: dùng một ngày (2026-12-01), một thời điểm "
                        "(2026-12-01T08:00) hoặc một khoảng lùi từ bây giờ (24h, 7d).") from None
@@ -198,26 +209,41 @@ def _iso(stamp: int) -> str:
 
 
 def run_watches(searcher, names=(), since: int | None = None, limit: int = 20) -> list[WatchNews]:
-    """What is new for each saved search (the named ones, else all): indexed after its last run, or after
-    `since` (parse_since; then the runs are not recorded). Newest first, one article per group of copies."""
+    """What is new for each saved search (the named ones, else all): what the search finds in the whole
+    index (its reading and strictness chosen there, as `ttdn search` would) that was indexed after its last
+    run, or after `since` (parse_since). Newest first, one article per group of copies. Nothing is
+    recorded here: `record_runs` does that once the caller has shown the news."""
     out = []
-    with _locked(searcher.index_dir):
-        watches = read_watches(searcher.index_dir)
-        for name in names:
-            if name not in watches:
-                raise TtdnError(_unknown(name, watches))
-        latest = searcher.segments.latest_stamp()
-        for w in (watches[n] for n in names) if names else watches.values():
-            after = w.seen if since is None else since
-            filters = w.to_filters()
-            filters.indexed_after = after
-            res = searcher.search(w.query, filters=filters, limit=limit, sort="date", facets=False)
-            out.append(WatchNews(w, _iso(after + 1) if after else "", res))
-            if since is None:
-                w.seen, w.last_run = max(w.seen, latest), _now()
-        if since is None and out:
-            write_watches(searcher.index_dir, watches)
+    watches = read_watches(searcher.index_dir)
+    names = [unicodedata.normalize("NFC", n) for n in names]
+    for name in names:
+        if name not in watches:
+            raise TtdnError(_unknown(name, watches))
+    latest = searcher.segments.latest_stamp()
+    for w in (watches[n] for n in names) if names else watches.values():
+        after = w.seen if since is None else since
+        try:
+            res = searcher.search(w.query, filters=w.to_filters(), limit=limit, sort="date", facets=False,
+                                  within=searcher.segments.indexed_after(after))
+        except BadQuery as exc:  # a saved filter this version no longer reads: the data's fault, not usage
+            raise TtdnError(f"Tìm kiếm lưu «{w.name}» không chạy được: {exc} Sửa hoặc xoá nó: ttdn watch rm {w.name}") from None
+        out.append(WatchNews(w, _iso(after + 1) if after else "", res, latest))
     return out
+
+
+def record_runs(index_dir: Path, news: list[WatchNews]) -> None:
+    """Remember, for each saved search that was run and shown, the latest stamp its run saw: the next run
+    reports what is indexed after it. Called after the news was written out, so a failed output (a page
+    that cannot be written, a closed pipe) loses nothing."""
+    if not news:
+        return
+    with _locked(index_dir):
+        watches = read_watches(index_dir)  # again: another command may have changed the file meanwhile
+        for n in news:
+            w = watches.get(n.watch.name)
+            if w is not None:
+                w.seen, w.last_run = max(w.seen, n.latest), _now()
+        write_watches(index_dir, watches)
 
 
 def kept_stamps(folder: Path):
@@ -231,22 +257,24 @@ def kept_stamps(folder: Path):
     from ttdn_search.engine.bitmaps import members
     from ttdn_search.folder import open_store
 
+    keys, stamps = [], []
     try:
         reader = open_store(folder).reader()
-        view = reader.segments()
-    except (TtdnError, OSError):
+        try:
+            view = reader.segments()
+            try:
+                for comp, offset in view.parts:
+                    sigs = comp.all_signatures()
+                    width = len(sigs) // comp.ndocs if comp.ndocs else 0
+                    for d in members(view.live >> offset & comp.everything):
+                        keys.append(comp.ties[d] << 32 | zlib.crc32(sigs[d * width : (d + 1) * width]))
+                        stamps.append(comp.added[d])
+            finally:
+                view.close()
+        finally:
+            reader.close()
+    except (TtdnError, OSError):  # a damaged index: the rebuild that mends it loses the stamps, not its run
         return None
-    try:
-        keys, stamps = [], []
-        for comp, offset in view.parts:
-            sigs = comp.all_signatures()
-            width = len(sigs) // comp.ndocs if comp.ndocs else 0
-            for d in members(view.live >> offset & comp.everything):
-                keys.append(comp.ties[d] << 32 | zlib.crc32(sigs[d * width : (d + 1) * width]))
-                stamps.append(comp.added[d])
-    finally:
-        view.close()
-        reader.close()
     order = np.argsort(np.array(keys, dtype=np.uint64), kind="stable")
     keys_a, stamps_a = np.array(keys, dtype=np.uint64)[order], np.array(stamps, dtype=np.uint32)[order]
 
@@ -263,11 +291,14 @@ def kept_through_swap(old_folder: Path, new_folder: Path):
     """A rebuild keeps the saved searches: the old folder's watches.json goes into the new one, and the
     folders are swapped inside the block, under the watches lock (a `ttdn watch` change made meanwhile
     waits for the swap, and is never written into the folder being replaced)."""
-    if not has_index(named(Path(old_folder))):  # a first build with --rebuild: nothing to keep
+    old = named(Path(old_folder))
+    if not old.is_dir():  # a first build with --rebuild: nothing to keep
         yield
         return
-    with _locked(old_folder):
-        src = _path(old_folder)
+    # Whatever state the old index is in (a damaged one is what --rebuild mends), its saved searches are
+    # kept; a `ttdn watch` holds the lock for seconds, the rebuild waits for it rather than be thrown away.
+    with run_lock(old, wait=REBUILD_LOCK_WAIT, inside=LOCK_NAME, busy=_BUSY):
+        src = old / WATCH_FILE
         if src.is_file():
-            (Path(new_folder) / WATCH_FILE).write_bytes(src.read_bytes())
+            _write_durably(Path(new_folder) / WATCH_FILE, src.read_bytes())
         yield

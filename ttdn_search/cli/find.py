@@ -49,7 +49,8 @@ def search(query, index_dir, filters, limit, offset, sort, as_json, nl, queries_
     with Searcher(index_dir) as s:
         if queries_file is not None:
             failed = []
-            for line in s.run_batch(queries_file, filters, limit=limit, offset=offset, sort=sort):
+            for line in s.run_batch(queries_file, filters, limit=limit, offset=offset, sort=sort,
+                                    collapse=not all_copies, count=count):
                 if line.error is not None:
                     failed.append(str(line.line))
                 _echo_json(line.to_json(), nl=True)

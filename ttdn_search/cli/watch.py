@@ -6,10 +6,14 @@ from pathlib import Path
 
 import click
 
-from ttdn_search.cli import _echo_json, echo, filter_options, handle_errors, index_option, main
+from ttdn_search.cli import _Command, _echo_json, echo, filter_options, handle_errors, index_option, main
 
 
-@main.group(options_metavar="[TÙY CHỌN]", subcommand_metavar="LỆNH [ĐỐI SỐ]...")
+class _WatchGroup(click.Group):
+    command_class = _Command  # "[TÙY CHỌN]" in every subcommand's usage line
+
+
+@main.group(cls=_WatchGroup, options_metavar="[TÙY CHỌN]", subcommand_metavar="LỆNH [ĐỐI SỐ]...")
 def watch():
     """Tìm kiếm đã lưu và tin mới của từng tìm kiếm / saved searches and what is new.
 
@@ -24,7 +28,7 @@ def watch():
 
 @watch.command("add")
 @click.argument("name", metavar="TÊN")
-@click.argument("query", required=False, default="", metavar="CÂU_TÌM")
+@click.argument("query", required=False, default="", metavar="[CÂU_TÌM]")
 @index_option
 @filter_options
 @handle_errors
@@ -91,20 +95,22 @@ def watch_run(names, index_dir, since, limit, as_json, html_dir):
     Thoát 0 dù có tin mới hay không (1 chỉ khi lỗi), nên chạy được trong cron.
     """
     from ttdn_search.search import Searcher
-    from ttdn_search.watch import parse_since, run_watches
+    from ttdn_search.watch import parse_since, record_runs, run_watches
 
     after = parse_since(since) if since is not None else None
     with Searcher(index_dir) as s:
         news = run_watches(s, names, after, limit)
+    # The news goes out first; only then is the run recorded (a page that cannot be written loses nothing).
     if html_dir is not None:
         from ttdn_search.render import write_watch_page
 
-        echo(str(write_watch_page(news, html_dir).resolve()))
+        echo(str(write_watch_page(news, html_dir).resolve()), err=as_json)
     if as_json:
         _echo_json({"watches": [n.to_json() for n in news]})
-        return
-    if html_dir is None:
+    elif html_dir is None:
         from ttdn_search.terminal import watch_lines
 
         for line in watch_lines(news):
             echo(line)
+    if after is None:
+        record_runs(Path(index_dir), news)

@@ -5,8 +5,8 @@ Method (chosen on news-20k, bench/copies_eval.py and BENCHMARKS.md "Copies"): an
 syllables (title then body, as the index folds them) cut into overlapping shingles of SHINGLE syllables;
 a MinHash signature of NPERM values over the shingle set, cut into BANDS bands of ROWS values, each band
 hashed to a u32 and kept in the companion (format 7). Two articles that share a band are a candidate pair;
-a candidate pair is a pair of copies when the Jaccard resemblance of the two shingle sets, computed exactly
-from the folded views the companion holds, is at least THRESHOLD. Groups are the connected components of
+a candidate pair is a pair of copies when the Jaccard resemblance of the two shingle sets, estimated from
+the signatures (the share of equal values, corrected for chance agreement), is at least THRESHOLD. Groups are the connected components of
 the pairs among the live articles, so they depend on the set of articles only, never on the order or the
 runs that indexed them. The same text under two ids has the same shingles, hence every band, hence
 resemblance 1: always one group.
@@ -94,22 +94,25 @@ def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
 SMALL_RUN = 8
 
 
-def candidate_pairs(sigs: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+def candidate_pairs(sigs: np.ndarray, rows: np.ndarray | None = None, keys: np.ndarray | None = None) -> np.ndarray:
     """(k, 2) int64 pairs (i < j) of row numbers of an (n, SIG_BYTES) signature array that share a band;
     `rows`: the rows taking part (the live documents with a signature), every row when None.
 
     A run of equal band values links its members pair by pair when it is small; a longer run (one text
     republished many times) as a chain and a star from its first member, which joins the same group
-    with a number of pairs linear in the run."""
+    with a number of pairs linear in the run. The members of a run are in the order of `keys` (one per
+    row, something of the document's own, such as its tie key), so that which pairs a long run tests does
+    not depend on the document numbers (they change with merges and with the order of the input)."""
     if rows is None:
         rows = np.arange(len(sigs), dtype=np.int64)
     if len(rows) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     bands = np.ascontiguousarray(sigs[rows, :NPERM]).view(np.uint32)  # (m, BANDS)
+    own = np.asarray(keys)[rows] if keys is not None else rows
     out = []
     for b in range(BANDS):
         col = bands[:, b]
-        order = np.argsort(col, kind="stable")
+        order = np.lexsort((rows, own, col))  # by band value, then the documents' own keys
         s = col[order]
         same = s[1:] == s[:-1]
         if not same.any():
@@ -151,11 +154,12 @@ def shingle_counts(sigs: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(sigs[:, NPERM:]).view(np.uint32)[:, 0]
 
 
-def groups_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD) -> list[list[int]]:
+def groups_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD,
+              keys: np.ndarray | None = None) -> list[list[int]]:
     """The groups of copies among `rows` of a signature array: connected components of the candidate pairs
     whose estimated resemblance is at least `threshold`; each group its rows ascending, groups by their
     first row. Rows in no group are left out."""
-    pairs = candidate_pairs(sigs, rows)
+    pairs = candidate_pairs(sigs, rows, keys)
     if not len(pairs):
         return []
     keep = copy_pairs(sigs, pairs, threshold)

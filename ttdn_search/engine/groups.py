@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
-from ttdn_search.engine import copies as C
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import from_ids, members
 from ttdn_search.engine.segments import Segments
@@ -23,18 +20,24 @@ COPIES_FILE = "copies.json"
 
 def find_groups(view: Segments) -> list[list[int]]:
     """The groups of copies among the live documents of an index (document numbers, ascending)."""
+    import numpy as np
+
+    from ttdn_search.engine import copies as C
+
     if not view.ndocs:
         return []
     sigs = np.zeros((view.ndocs, F.SIG_BYTES), dtype=np.uint8)
+    ties = np.zeros(view.ndocs, dtype=np.uint32)  # each document's own order within a band (copies.candidate_pairs)
     for comp, offset in view.parts:
         if comp.ndocs:
             sigs[offset : offset + comp.ndocs] = np.frombuffer(comp.all_signatures(), dtype=np.uint8).reshape(
                 comp.ndocs, F.SIG_BYTES)
+            ties[offset : offset + comp.ndocs] = np.frombuffer(comp.ties, dtype=np.uint32)
     nbytes = (view.ndocs + 7) >> 3
     live = np.unpackbits(np.frombuffer(view.live.to_bytes(nbytes, "little"), dtype=np.uint8),
                          bitorder="little")[: view.ndocs].astype(bool)
     rows = np.flatnonzero(live & sigs.any(axis=1))
-    return C.groups_of(sigs, rows)
+    return C.groups_of(sigs, rows, keys=ties)
 
 
 def write_groups(index_dir: Path, generation: int, view: Segments, groups: list[list[int]]) -> None:
@@ -84,18 +87,35 @@ class Groups:
             self.members.append(g)
             for d in g:
                 self.group_of[d] = gid
-        self.dup = from_ids(sorted(self.group_of), max(self.group_of, default=-1) + 1)  # every document with a copy
+        size = max(self.group_of, default=-1) + 1
+        self.dup = from_ids(sorted(self.group_of), size)  # every document with a copy
+        self._labels = None  # document -> its group as an array, for counting large sets (made when needed)
+        self._nbytes = (size + 7) >> 3
 
     def __len__(self) -> int:
         return len(self.members)
+
+    # Below this many documents with copies in a set, counting its groups in Python is cheaper than numpy.
+    SMALL = 256
 
     def count(self, bm: int) -> int:
         """How many groups the documents of bm belong to (a document without copies is a group of its own)."""
         in_groups = bm & self.dup
         if not in_groups:
             return bm.bit_count()
-        group_of = self.group_of
-        return (bm & ~self.dup).bit_count() + len({group_of[d] for d in members(in_groups)})
+        alone = (bm & ~self.dup).bit_count()
+        if in_groups.bit_count() < self.SMALL:
+            group_of = self.group_of
+            return alone + len({group_of[d] for d in members(in_groups)})
+        import numpy as np  # only here: a one-off search of an index without copies never loads it
+
+        if self._labels is None:
+            self._labels = np.full(self._nbytes * 8, -1, dtype=np.int32)
+            self._labels[np.fromiter(self.group_of.keys(), np.int64)] = np.fromiter(self.group_of.values(), np.int32)
+        bits = np.unpackbits(np.frombuffer(in_groups.to_bytes(self._nbytes, "little"), dtype=np.uint8),
+                             bitorder="little")
+        labels = self._labels[np.flatnonzero(bits)]
+        return alone + int(np.count_nonzero(np.bincount(labels, minlength=len(self.members))))
 
     def first_of_each(self, docnums: list[int]) -> list[int]:
         """Positions in docnums of the first document of each group (documents without copies all kept)."""

@@ -100,9 +100,14 @@ class TtdnWriter(SegmentWriter):
         super().__init__(ix, codec=codec, compound=False, **kwargs)
         self.companion = Builder()
         self._to_merge: list[str] = []
-        # A rebuild's: (tie key, signature) -> when the article was first indexed, so that a rebuilt index
-        # does not report every article as new to `ttdn watch` (indexer.kept_stamps).
+        # (tie key, signature) -> when the article was first indexed (watch.kept_stamps): a rebuild asks it
+        # for every article (kept_new), an update for the article it replaces, so that an article whose
+        # text is unchanged (its metadata, or nothing, changed) is not new to `ttdn watch`.
         self.kept = None
+        self.kept_new = False
+        # The latest stamp the index ever gave (ttdn.json "stamp", carried over by a rebuild): a commit stamps
+        # later still, even when the articles stamped last were merged away or the clock went back.
+        self.floor = 0
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
@@ -115,7 +120,8 @@ class TtdnWriter(SegmentWriter):
             self.update_document(**doc)
         else:
             self.add_document(**doc)
-        self.companion.add(keys, view, date, pairs, words, tie, sig, self.kept(tie, sig) if self.kept else 0)
+        kept = self.kept(tie, sig) if self.kept is not None and (update or self.kept_new) else 0
+        self.companion.add(keys, view, date, pairs, words, tie, sig, kept)
 
     def commit(self, merge: list[str] | None = None):  # type: ignore[override]
         self._to_merge = list(merge or ())
@@ -184,7 +190,7 @@ class TtdnWriter(SegmentWriter):
                 latest = max(latest, max(comp.added, default=0))
             finally:
                 comp.close()
-        return max(int(time.time()), latest + 1)
+        return max(int(time.time()), latest + 1, self.floor + 1)
 
 
 def toc_path(folder: Path, generation: int) -> Path:
