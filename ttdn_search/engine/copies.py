@@ -96,48 +96,65 @@ SMALL_RUN = 8
 
 def candidate_pairs(sigs: np.ndarray, rows: np.ndarray | None = None, keys: np.ndarray | None = None) -> np.ndarray:
     """(k, 2) int64 pairs (i < j) of row numbers of an (n, SIG_BYTES) signature array that share a band;
-    `rows`: the rows taking part (the live documents with a signature), every row when None.
+    `rows`: the rows taking part (the live documents with a signature), every row when None; `keys`:
+    see `band_pairs`."""
+    rows, bands, own = _prepared(sigs, rows, keys)
+    if rows is None:
+        return np.zeros((0, 2), dtype=np.int64)
+    out = [p for b in range(BANDS) if len(p := band_pairs(bands[:, b], rows, own))]
+    return _unique_pairs(np.concatenate(out)) if out else np.zeros((0, 2), dtype=np.int64)
 
-    A run of equal band values links its members pair by pair when it is small; a longer run (one text
-    republished many times) as a chain and a star from its first member, which joins the same group
-    with a number of pairs linear in the run. The members of a run are in the order of `keys` (one per
-    row, something of the document's own, such as its tie key), so that which pairs a long run tests does
-    not depend on the document numbers (they change with merges and with the order of the input)."""
+
+def _prepared(sigs: np.ndarray, rows, keys):
     if rows is None:
         rows = np.arange(len(sigs), dtype=np.int64)
     if len(rows) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
+        return None, None, None
     bands = np.ascontiguousarray(sigs[rows, :NPERM]).view(np.uint32)  # (m, BANDS)
     own = np.asarray(keys)[rows] if keys is not None else rows
-    out = []
-    for b in range(BANDS):
-        col = bands[:, b]
-        order = np.lexsort((rows, own, col))  # by band value, then the documents' own keys
-        s = col[order]
-        same = s[1:] == s[:-1]
-        if not same.any():
-            continue
-        ids = rows[order]
-        # Adjacent pairs within runs (the chain), and each member with its run's first (the star).
-        run_start = np.concatenate(([0], np.flatnonzero(~same) + 1))
-        first = np.repeat(run_start, np.diff(np.concatenate((run_start, [len(s)]))))
-        idx = np.flatnonzero(same) + 1
-        out.append(np.stack((ids[idx - 1], ids[idx]), axis=1))
-        star = idx[first[idx] != idx - 1]
-        if len(star):
-            out.append(np.stack((ids[first[star]], ids[star]), axis=1))
-        # Small runs: every pair.
-        lengths = np.diff(np.concatenate((run_start, [len(s)])))
-        for st, ln in zip(run_start[(lengths > 2) & (lengths <= SMALL_RUN)].tolist(),
-                          lengths[(lengths > 2) & (lengths <= SMALL_RUN)].tolist()):
-            m = ids[st : st + ln]
-            ii, jj = np.triu_indices(ln, k=2)
-            out.append(np.stack((m[ii], m[jj]), axis=1))
-    if not out:
+    return rows, bands, own
+
+
+def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    pairs = np.sort(pairs, axis=1)
+    width = np.int64(pairs.max()) + 1
+    keyed = np.unique(pairs[:, 0] * width + pairs[:, 1])  # one number per pair: a 1-D unique, not by rows
+    return np.stack((keyed // width, keyed % width), axis=1)
+
+
+def band_pairs(col: np.ndarray, rows: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The candidate pairs (row numbers) of one band: the rows whose band values are equal.
+
+    A run of equal band values links its members pair by pair when it is small; a longer run (one text
+    republished many times) as a chain and a star from its first member, which joins the same group
+    with a number of pairs linear in the run. The members of a run are in the order of `own` (one per
+    row, something of the document's own, such as its tie key), so that which pairs a long run tests does
+    not depend on the document numbers (they change with merges and with the order of the input)."""
+    # By band value, then the documents' own keys (then their numbers: a stable sort of rows ascending).
+    order = np.argsort(col.astype(np.uint64) << np.uint64(32) | own.astype(np.uint64), kind="stable")
+    s = col[order]
+    same = s[1:] == s[:-1]
+    if not same.any():
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    pairs.sort(axis=1)
-    return np.unique(pairs, axis=0)
+    ids = rows[order]
+    out = []
+    # Adjacent pairs within runs (the chain), and each member with its run's first (the star).
+    run_start = np.concatenate(([0], np.flatnonzero(~same) + 1))
+    lengths = np.diff(np.concatenate((run_start, [len(s)])))
+    first = np.repeat(run_start, lengths)
+    idx = np.flatnonzero(same) + 1
+    out.append(np.stack((ids[idx - 1], ids[idx]), axis=1))
+    star = idx[first[idx] != idx - 1]
+    if len(star):
+        out.append(np.stack((ids[first[star]], ids[star]), axis=1))
+    # Small runs: every pair (the adjacent ones are the chain's), all runs of one length at once.
+    for ln in range(3, SMALL_RUN + 1):
+        starts = run_start[lengths == ln]
+        if len(starts):
+            m = ids[starts[:, None] + np.arange(ln)]
+            ii, jj = np.triu_indices(ln, k=2)
+            out.append(np.stack((m[:, ii].ravel(), m[:, jj].ravel()), axis=1))
+    return np.concatenate(out)
 
 
 def copy_pairs(sigs: np.ndarray, pairs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
@@ -158,25 +175,43 @@ def groups_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD,
               keys: np.ndarray | None = None) -> list[list[int]]:
     """The groups of copies among `rows` of a signature array: connected components of the candidate pairs
     whose estimated resemblance is at least `threshold`; each group its rows ascending, groups by their
-    first row. Rows in no group are left out."""
-    pairs = candidate_pairs(sigs, rows, keys)
-    if not len(pairs):
-        return []
-    keep = copy_pairs(sigs, pairs, threshold)
-    pairs = pairs[keep]
-    if not len(pairs):
+    first row. Rows in no group are left out.
+
+    Band by band: a pair whose rows are already joined (through this band or an earlier one) is not
+    estimated again, so one text republished many times (identical in every band) costs one band's
+    pairs, not 32 bands' worth; the components are the same as from every pair at once."""
+    rows, bands, own = _prepared(sigs, rows, keys)
+    if rows is None:
         return []
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    nodes, inverse = np.unique(pairs, return_inverse=True)
-    inverse = inverse.reshape(pairs.shape)
-    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (inverse[:, 0], inverse[:, 1])),
-                       shape=(len(nodes), len(nodes)))
-    _, labels = connected_components(graph, directed=False)
+    n = len(sigs)
+    label = np.arange(n)
+    edges: list[np.ndarray] = []
+    for b in range(BANDS):
+        pairs = band_pairs(bands[:, b], rows, own)
+        if not len(pairs):
+            continue
+        pairs = pairs[label[pairs[:, 0]] != label[pairs[:, 1]]]
+        if not len(pairs):
+            continue
+        pairs = _unique_pairs(pairs)
+        accepted = pairs[copy_pairs(sigs, pairs, threshold)]
+        if not len(accepted):
+            continue
+        edges.append(accepted)
+        every = np.concatenate(edges)
+        graph = coo_matrix((np.ones(len(every), dtype=np.int8), (every[:, 0], every[:, 1])), shape=(n, n))
+        _, label = connected_components(graph, directed=False)
+    if not edges:
+        return []
+    sizes = np.bincount(label)
+    grouped = np.flatnonzero(sizes[label] > 1)
+    order = np.lexsort((grouped, label[grouped]))
     by_label: dict[int, list[int]] = {}
-    for node, label in zip(nodes.tolist(), labels.tolist()):
-        by_label.setdefault(label, []).append(node)
+    for node in grouped[order].tolist():
+        by_label.setdefault(int(label[node]), []).append(node)
     return sorted(by_label.values())
 
 
