@@ -244,7 +244,8 @@ class Searcher:
         want = offset + limit
         total = matched.bit_count()
         groups = self.copies()
-        docnums, scores = ranked_groups(self._ranked, groups if collapse else None, matched, ev.runs, want, sort)
+        docnums, scores = ranked_groups(self._ranked, groups if collapse else None, matched, ev.runs, want, sort,
+                                        RERANK_DEPTH)
         partial = total if match == "partial" else 0
         stored = functools.lru_cache(maxsize=None)(self._reader.stored_fields)
         matcher = Matcher(frozenset(ev.exact), frozenset(ev.folded)) if ev.folded or ev.exact else None
