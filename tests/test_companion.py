@@ -8,7 +8,8 @@ import pytest
 from ttdn_search.engine import bitmaps as B
 from ttdn_search.engine import format as F
 from ttdn_search.filters import Filters
-from ttdn_search.indexer import MAX_SEGMENTS, build_index
+from ttdn_search.engine.merging import max_segments
+from ttdn_search.indexer import build_index
 from ttdn_search.search import Searcher
 
 SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
@@ -71,8 +72,8 @@ def test_many_small_runs_with_updates_match_one_fresh_build(tmp_path, monkeypatc
     report = build_index([changed], inc, jobs=1)
     assert report.updated == 30
     with Searcher(inc) as s:
-        # Small runs were merged: no more than MAX_SEGMENTS segments are left.
-        assert 1 <= len(s.segments.parts) <= MAX_SEGMENTS
+        # Small runs were merged: no more segments are left than the merge policy allows.
+        assert 1 <= len(s.segments.parts) <= max_segments(s.doc_count)
     monkeypatch.delenv("TTDN_BATCH_SIZE")
     fresh = tmp_path / "fresh"
     build_index([SAMPLES, changed], fresh, jobs=1)
@@ -217,3 +218,29 @@ def test_rerun_skips_unchanged_records_whatever_the_field_order(tmp_path, monkey
     monkeypatch.setattr(ingest, "clean_page", lambda *a, **k: cleaned.append(1) or real(*a, **k))
     again = build_index([SAMPLES / "articles.jsonl"], d, jobs=1)
     assert (again.unchanged, again.added, cleaned) == (first.added, 0, [])
+
+
+def test_the_merge_policy_never_merges_whole_batches_and_bounds_the_rest():
+    from ttdn_search.engine.merging import DEFAULT_BATCH, TIER_WIDTH, max_segments
+    from ttdn_search.engine.merging import merge_small
+
+    full = [(f"big{i}", DEFAULT_BATCH) for i in range(100)]
+    assert merge_small(full) == []  # a 1M build: 100 segments, none merged (Whoosh: ~9 ms an article)
+    small = [(f"s{i}", 100 + i) for i in range(TIER_WIDTH - 1)]
+    assert merge_small(full + small) == []
+    tier = full + small + [("one-more", 500)]
+    assert sorted(merge_small(tier)) == sorted([sid for sid, _ in small] + ["one-more"])
+    # Runs of a few articles, one after another: the count stays bounded, each merge takes one tier only.
+    segs, n = [], 0
+    for run in range(500):
+        segs.append((f"r{run}", 3))
+        n += 3
+        chosen = merge_small(segs)
+        if chosen:
+            assert len(chosen) == TIER_WIDTH
+            merged = sum(size for sid, size in segs if sid in chosen)
+            segs = [s for s in segs if s[0] not in chosen] + [(f"m{run}", merged)]
+        assert len(segs) <= max_segments(n)
+    # A batch shrunk by updates is small again, and mergeable.
+    assert sorted(merge_small([("shrunk", 40)] + [(f"t{i}", 20 + i) for i in range(TIER_WIDTH - 1)])) == sorted(
+        ["shrunk"] + [f"t{i}" for i in range(TIER_WIDTH - 1)])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from ttdn_search.engine.merging import DEFAULT_BATCH, merge_small
 from ttdn_search.engine.vocab import read_vocab
 from ttdn_search.errors import NothingToIndex, TtdnError
 from ttdn_search.folder import (
@@ -30,9 +31,6 @@ from ttdn_search.folder import (
 if TYPE_CHECKING:
     from ttdn_search.ingest import Article, Notice, Skipped
 
-DEFAULT_BATCH = 10000
-# When runs have left more segments than this, the smallest are merged into one (see `_merge_small`).
-MAX_SEGMENTS = 12
 
 
 @dataclass
@@ -324,7 +322,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             writer = None
         if store is None or not (report.added or report.updated or report.unchanged or report.duplicates):
             raise NothingToIndex(_nothing_found(paths, report, index_dir, store is None))
-        small = _merge_small(store.segment_sizes())
+        small = merge_small(store.segment_sizes())  # engine/merging.py: the policy
         if small:
             writer = store.writer()
             writer.commit(merge=small)
@@ -430,12 +428,3 @@ def _write_groups(reader, index_dir: Path, generation: int) -> int:
         return view.latest_stamp()
     finally:
         view.close()
-
-
-def _merge_small(segments: list[tuple[str, int]]) -> list[str]:
-    """The segments to merge after a run: none while there are at most MAX_SEGMENTS, else the smallest
-    ones, so that MAX_SEGMENTS // 2 remain (small incremental runs add up; big segments stay as they are)."""
-    if len(segments) <= MAX_SEGMENTS:
-        return []
-    by_size = sorted(segments, key=lambda seg: seg[1])
-    return [sid for sid, _ in by_size[: len(segments) - MAX_SEGMENTS // 2 + 1]]
