@@ -58,10 +58,3 @@ def copies_json(docnums: list[int], stored) -> list[dict]:
         out.append({"id": st["id"], "title": st.get("title") or "", "date": st.get("date") or None,
                     "source": st.get("source"), "url": st.get("url")})
     return out
-
-
-def count_note(unit: str, total: int, groups: int) -> str:
-    """How the count reads: articles, and the texts they are once copies are counted once."""
-    if unit == "groups":
-        return f"{groups} tin (các bản đăng lại tính một lần; {total} bài)"
-    return f"{total} bài" + (f" ({groups} tin sau khi gộp các bản đăng lại)" if groups != total else "")

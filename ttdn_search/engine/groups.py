@@ -27,7 +27,7 @@ def find_groups(view: Segments) -> list[list[int]]:
     if not view.ndocs:
         return []
     sigs = np.zeros((view.ndocs, F.SIG_BYTES), dtype=np.uint8)
-    ties = np.zeros(view.ndocs, dtype=np.uint32)  # each document's own order within a band (copies.candidate_pairs)
+    ties = np.zeros(view.ndocs, dtype=np.uint32)  # each document's own order within a band (copies.band_pairs)
     for comp, offset in view.parts:
         if comp.ndocs:
             sigs[offset : offset + comp.ndocs] = np.frombuffer(comp.all_signatures(), dtype=np.uint8).reshape(
