@@ -390,8 +390,9 @@ def cmd_compare(args) -> dict:
     ratio = fresh["build_wall_s"] / pyvi["wall_s"]
     print("## Fresh build against stock pyvi\n")
     table(rows, [("what", "run"), ("wall", "wall s"), ("cpu", "CPU s")])
-    verdict = "meets" if ratio <= 1 else "misses"
-    print(f"fresh build / stock pyvi segmentation (wall): {ratio:.2f} ({verdict} the target <= 1.0)")
+    verdict = "meets" if 1 / ratio >= 1.5 else "misses"
+    print(f"fresh build / stock pyvi segmentation (wall): {ratio:.2f}, i.e. the build is {1 / ratio:.2f}x faster "
+          f"than stock pyvi alone ({verdict} issue #18's target >= 1.5x)")
     return {"machine": m, "corpus": str(args.corpus), "pyvi": pyvi, "fresh": fresh, "ratio": ratio}
 
 
@@ -507,7 +508,7 @@ def cmd_cold(args) -> dict:
     print(f"index: {args.index}; {args.repeat} runs each, interleaved, fresh process per run\n")
     table(rows, [("what", "command"), ("median", "median s"), ("min", "min s"), ("max", "max s")])
     ratio = med_s / med_b
-    print(f"ratio: {ratio:.2f}x (target <= 3x); one-off search {med_s:.3f} s (target <= 0.5 s)\n")
+    print(f"ratio: {ratio:.2f}x (target <= 3x); one-off search {med_s:.3f} s (issue #18: <= 0.25 s at 1M)\n")
 
     proc = subprocess.run([sys.executable, "-X", "importtime", *search[1:]], capture_output=True, text=True,
                           env=_cold_env(), cwd=SRC)

@@ -4,6 +4,8 @@ from ttdn_search.analysis import iter_tokens, segment_words, syllable_keys
 from ttdn_search.highlight import Matcher, highlight_spans, snippet
 from ttdn_search.normalize import fold, normalize
 
+from tests._shared import NEWS, needs_shared
+
 
 @pytest.mark.parametrize("spelling", ["57-KL/TW", "57 - KL/TW", "57-kl/tw", "57–KL∕TW", "057-KL/TW", "57 -KL/ TW"])
 def test_directive_spellings_are_one_token(spelling):
@@ -54,3 +56,67 @@ def test_snippet_escapes_text_and_marks_whole_words():
     html = snippet(text, Matcher(frozenset({"thông", "tin"}), frozenset({"thong", "tin"})))
     assert "<script>" not in html and "<img" not in html
     assert "<mark>thông tin</mark>" in html
+
+
+def _words_from_spans(text: str) -> str:
+    """The word view the plain way (what segment_words did before its fast path): every word's text from
+    its offsets, split on whitespace, or re-syllabified when it holds punctuation."""
+    import re
+
+    from ttdn_search.analysis import MAX_KEY_CHARS, TOKEN_RE, _SYLLABLE, token_key
+    from ttdn_search.segment import word_spans
+
+    out: list[str] = []
+
+    def plain(chunk: str) -> None:
+        for line in chunk.split("\n"):
+            if not line.strip():
+                continue
+            for s, e in word_spans(line):
+                parts = line[s:e].split()
+                if all(p.isalnum() for p in parts):
+                    if parts:
+                        out.append("_".join(p[:MAX_KEY_CHARS] for p in parts).lower())
+                    continue
+                sylls = re.findall(_SYLLABLE, line[s:e])
+                if sylls:
+                    out.append("_".join(x[:MAX_KEY_CHARS] for x in sylls).lower())
+
+    last = 0
+    for m in TOKEN_RE.finditer(text):
+        if m.lastgroup != "syl":
+            plain(text[last : m.start()])
+            out.append(token_key(m.lastgroup, m.group()))
+            last = m.end()
+    plain(text[last:])
+    return " ".join(out)
+
+
+@pytest.mark.parametrize("text", [
+    "Tp.HCM và COVID-19, a_b c_d", "x" * 70 + " yy Zz", "Ông A  B\tC", "TP. HCM: 1.500 người, 15/6/2023",
+    "ＡＢＣ full-width", "cafe\u0301 NFD", "İstanbul ΣΑΣ σας", "Nguyễn Văn A (Hà Nội) -- “trích”", "",
+])
+def test_word_view_equals_the_offsets_reading(text):
+    assert segment_words(text) == _words_from_spans(text)
+
+
+@needs_shared
+def test_word_view_equals_the_offsets_reading_on_news():
+    from ttdn_search.analysis import keys_and_words
+
+    import gzip
+    import itertools
+    import json
+
+    with gzip.open(NEWS, "rt", encoding="utf-8") as f:
+        arts = [json.loads(line) for line in itertools.islice(f, 3, None, 40)]
+    for art in arts:
+        for text in (normalize(art["title"] or ""), normalize(art["text"] or "")):
+            assert keys_and_words(text) == (syllable_keys(text), _words_from_spans(text))
+
+
+@pytest.mark.parametrize("text", ["Theo Kết luận 57-KL/TW ngày 15/6/2023, 2.000 người; xem https://a.vn/b.", "", "   ", "Hà Nội"])
+def test_keys_and_words_is_both_views(text):
+    from ttdn_search.analysis import keys_and_words
+
+    assert keys_and_words(text) == (syllable_keys(text), segment_words(text))

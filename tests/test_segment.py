@@ -168,7 +168,7 @@ def test_unexpected_pickle_falls_back_to_stock_pyvi(monkeypatch, tmp_path, caplo
     # A pickle naming a class we do not stub must not be trusted: warn, and segment with stock pyvi.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    monkeypatch.setattr(segment, "_STUBBED", set())
+    monkeypatch.setattr("ttdn_search.crf_model._STUBBED", set())
     monkeypatch.setattr(segment, "_engine", None)
     segment._cached_segment.cache_clear()
     with caplog.at_level("WARNING", logger="ttdn_search.segment"):
@@ -201,3 +201,49 @@ def test_damaged_model_cache_file_is_rewritten(monkeypatch, tmp_path):
     monkeypatch.setattr(segment, "_engine", None)
     assert segment.backend() == "crfsuite"
     assert cached.read_bytes() == good
+
+
+# CRFsuite's arithmetic done in Python (segment._Model.labels) against CRFsuite itself (python-crfsuite's
+# tagger on the same items): the same labels, on random syllable sequences and on real news lines.
+_SYLLABLES = ["Hà", "Nội", "hà", "nội", "thông", "tin", "đối", "ngoại", "Việt", "Nam", "TP.", "HCM", "UBND", "tỉnh",
+              "2025", "57", ",", ".", "-", "(", ")", "\n", "Bộ", "Chính", "trị", "kết", "luận", "xyzzy", "ÂU", "a"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=80))
+def test_viterbi_equals_crfsuite_tagger(sylls):
+    eng = segment._get_engine()
+    assert isinstance(eng, segment._Model)
+    assert eng.labels(sylls) == eng.tagger.tag(eng.items(sylls))
+
+
+@needs_shared
+def test_viterbi_equals_crfsuite_tagger_on_news_lines():
+    eng = segment._get_engine()
+    lines = _news_paragraphs(300)
+    assert len(lines) > 1000
+    for line in lines:
+        sylls = segment._syllables(unicodedata.normalize("NFC", line))
+        if sylls:
+            assert eng.labels(sylls) == eng.tagger.tag(eng.items(sylls)), line
+
+
+def test_model_weights_are_read_as_crfsuite_reads_them(tmp_path):
+    # Every state feature and transition of pyvi's model: CRFsuite's own dump agrees to the six decimals
+    # it prints (parsed here, as an attribute name may hold a newline, which the library's parser trips on).
+    import re
+
+    eng = segment._get_engine()
+    eng.tagger.dump(str(tmp_path / "dump.txt"))
+    dump = (tmp_path / "dump.txt").read_text("utf-8", errors="surrogateescape")
+    trans_part, state_part = dump.split("STATE_FEATURES = {\n", 1)
+    feature = re.compile(r"\(\d+\) (.*?) --> (B_W|I_W): ([+-]?\d+\.\d+)\n", re.S)
+    dumped = {(a, lab): float(w) for a, lab, w in feature.findall(state_part)}
+    ours = {(a.decode("utf-8", "surrogateescape"), lab): w
+            for a, ws in eng.state.items() for lab, w in zip(("B_W", "I_W"), ws) if w}
+    assert len(dumped) > 10_000 and ours.keys() == dumped.keys()
+    assert all(abs(ours[k] - dumped[k]) <= 5e-7 for k in dumped)
+    t00, t01, t10, t11 = eng.trans
+    trans = {(a, b): float(w) for a, b, w in re.findall(r"\(1\) (B_W|I_W) --> (B_W|I_W): ([+-]?\d+\.\d+)", trans_part)}
+    assert trans.keys() == {("B_W", "B_W"), ("B_W", "I_W"), ("I_W", "B_W"), ("I_W", "I_W")}
+    assert all(abs(w - t) <= 5e-7 for w, t in zip((trans[k] for k in sorted(trans)), (t00, t01, t10, t11)))

@@ -83,10 +83,10 @@ def iter_tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
 # Word view: pyvi between protected tokens
 
 
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    from ttdn_search.segment import word_spans
+def _segmented(text: str):
+    from ttdn_search.segment import segmented
 
-    return word_spans(text)
+    return segmented(text)
 
 
 def segment_words(text: str) -> str:
@@ -104,21 +104,67 @@ def segment_words(text: str) -> str:
     return " ".join(out)
 
 
+def keys_and_words(text: str) -> tuple[list[str], str]:
+    """`syllable_keys(text)` and `segment_words(text)` in one pass over the tokens (what the indexer needs)."""
+    keys: list[str] = []
+    key_of = keys.append
+    out: list[str] = []
+    last = 0
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        if kind == "syl":
+            key_of(m.group()[:MAX_KEY_CHARS].lower())
+            continue
+        key = token_key(kind, m.group())
+        key_of(key)
+        _segment_plain(text[last : m.start()], out)
+        out.append(key)
+        last = m.end()
+    _segment_plain(text[last:], out)
+    return keys, " ".join(out)
+
+
 def _segment_plain(chunk: str, out: list[str]) -> None:
     # pyvi's cost grows faster than linearly with length, and a line break ends a sentence anyway.
+    add = out.append
     for line in chunk.split("\n"):
         if not line.strip():
             continue
-        for s, e in _word_spans(line):
-            word = line[s:e]
-            parts = word.split()
-            if all(p.isalnum() for p in parts):  # the usual case: syllables separated by spaces
-                if parts:
-                    out.append("_".join(p[:MAX_KEY_CHARS] for p in parts).lower())
-                continue
-            sylls = _SYLLABLE_RE.findall(word)
-            if sylls:
-                out.append("_".join(s[:MAX_KEY_CHARS] for s in sylls).lower())
+        seg = _segmented(line)
+        joined, nfc = seg.out, seg.nfc
+        # pyvi's output joins a word's syllables with "_" and words with " ". A word whose syllables are
+        # all letters and digits is separated by whitespace in the text (two such syllables never touch:
+        # pyvi's \w+ takes the whole run), so they are exactly its text's parts; only a line holding "_"
+        # itself (which pyvi's syllables may contain) or one that was not NFC needs the offsets.
+        simple = "_" not in line and nfc == line
+        words = joined.split(" ") if simple else ()
+        lows = joined.lower().split(" ") if simple else ()
+        if len(lows) != len(words):  # lower() made or lost a space: never seen, but then word by word
+            lows = [w.lower() for w in words]
+        for k, word in enumerate(words):
+            # Its syllables are all letters and digits exactly when the word without its "_" is.
+            if word.isalnum() or word.replace("_", "").isalnum():
+                add(lows[k] if len(word) <= MAX_KEY_CHARS else "_".join(p[:MAX_KEY_CHARS] for p in word.split("_")).lower())
+            else:
+                _refined(line[seg.flat[2 * k] : seg.flat[2 * k + 1]], add)
+        if not simple:
+            from ttdn_search.segment import word_spans
+
+            for s, e in word_spans(line):
+                word = line[s:e]
+                parts = word.split()
+                if all(p.isalnum() for p in parts):  # the usual case: syllables separated by spaces
+                    if parts:
+                        add("_".join(p[:MAX_KEY_CHARS] for p in parts).lower())
+                    continue
+                _refined(word, add)
+
+
+def _refined(word: str, add) -> None:
+    # A word holding punctuation ("Tp.HCM", "COVID-19"): its syllables in the syllable view's sense.
+    sylls = _SYLLABLE_RE.findall(word)
+    if sylls:
+        add("_".join(s[:MAX_KEY_CHARS] for s in sylls).lower())
 
 
 _SYLLABLE_RE = re.compile(_SYLLABLE)

@@ -67,7 +67,7 @@ class IndexReport:
 def prepare(article: Article) -> dict:
     """Every field value of one article's index document, tags and segmentation included; the keys
     starting with "_" are its companion entries (engine/format.py), not Whoosh fields."""
-    from ttdn_search.analysis import segment_words, syllable_keys
+    from ttdn_search.analysis import keys_and_words
     from ttdn_search.engine.copies import signature, text_shingles
     from ttdn_search.engine.format import date_int, doc_keys, fold_keys, pack_views, tie_key
     from ttdn_search.engine.whoosh_store import idhash_term, rawkey_term
@@ -76,9 +76,8 @@ def prepare(article: Article) -> dict:
 
     tags = tag(article)
     values = facet_values(tags)
-    title_keys, body_keys = syllable_keys(article.title), syllable_keys(article.text)
+    (title_keys, title_words), (body_keys, body_words) = keys_and_words(article.title), keys_and_words(article.text)
     title_fold, body_fold = fold_keys(title_keys), fold_keys(body_keys)
-    title_words, body_words = segment_words(article.title), segment_words(article.text)
     date = tags.when or ""  # published, else the event's: what filters, sorting and pages use
     keys, pairs, counts = doc_keys(title_fold, body_fold, date, values, exact=set(title_keys).union(body_keys))
     return {
@@ -417,7 +416,7 @@ def _write_vocab(reader, index_dir: Path, segments_before: set[str], incremental
 
 
 def _write_groups(reader, index_dir: Path, generation: int) -> int:
-    """copies.json for the committed generation, unless it holds it already (a run that changed nothing);
+    """copies.bin for the committed generation, unless it holds it already (a run that changed nothing);
     the latest commit stamp of the index."""
     from ttdn_search.engine.groups import find_groups, read_groups, write_groups
 

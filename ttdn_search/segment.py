@@ -1,4 +1,4 @@
-"""Vietnamese word segmentation: pyvi's own CRF model run through python-crfsuite, same output, cheaper.
+"""Vietnamese word segmentation: pyvi's own CRF model, tagged with CRFsuite's arithmetic, same output, cheaper.
 
 `tokenize(text)` returns exactly what `pyvi.ViTokenizer.tokenize(text)` returns (pyvi 0.1.1), and
 `word_spans(text)` gives the character offsets of each word in the original text.
@@ -6,8 +6,9 @@
 Why not call pyvi: its module imports scikit-learn and scipy through sklearn_crfsuite (0.8 s, ~300 MB),
 builds one dict of 15 features per syllable, and joins its output by repeated string concatenation
 (quadratic in the input length). The model itself is a plain CRFsuite file pickled inside a
-sklearn_crfsuite.CRF object: we unpickle it with stubs, write it once to a cache file, and give the
-tagger, in pyvi's order, only the attributes the model knows and only those whose value is not 0.
+sklearn_crfsuite.CRF object (crf_model.py reads it, and its weights); we build, in pyvi's order, only the
+attributes the model knows and only those whose value is not 0, and sum their weights and run Viterbi as
+CRFsuite does (`_Model`), without the cost of handing every attribute name to its C++ tagger.
 
 Whole inputs, never split: pyvi tags the whole string as one CRF sequence ("\n" is a syllable), and so do
 we, in time linear in its length. Splitting changes the output: on 1,000 news-20k articles, tagging each
@@ -18,19 +19,14 @@ Repeated inputs (bylines, boilerplate, quotes) are served from a cache keyed by 
 
 from __future__ import annotations
 
-import os
 import re
 import string
 import unicodedata
 from array import array
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the model loader imports it when first needed: import stays cheap for searches
-    from pathlib import Path
-
-__all__ = ["tokenize", "word_spans", "segment_many", "backend"]
+__all__ = ["tokenize", "segmented", "word_spans", "segment_many", "backend"]
 
 # pyvi's sylabelize pattern, alternative by alternative and in the same order (first match wins); its
 # groups are made non-capturing, which changes what findall returns, not what matches.
@@ -75,138 +71,6 @@ def _syllables(nfc: str) -> list[str]:
 _PUNCT = string.punctuation
 
 
-class _Stub:
-    """Stands in for every class named in the pickle: keeps the state it is given, runs no code."""
-
-    def __init__(self, *args, **kwargs):
-        self.args = args
-
-    def __setstate__(self, state):
-        self.__dict__.update(state if isinstance(state, dict) else {"state": state})
-
-
-# Only these names occur in pyvi3.pkl; anything else means the file is not what we expect.
-_STUBBED = {
-    ("sklearn_crfsuite.estimator", "CRF"),
-    ("sklearn_crfsuite._fileresource", "FileResource"),
-    ("pycrfsuite._logparser", "TrainLogParser"),
-    ("numpy.core.multiarray", "scalar"),  # hyper-parameters c1, c2: unused at tagging time
-    ("numpy", "dtype"),
-}
-
-
-def _pyvi_dir() -> Path:
-    import importlib.util
-    from pathlib import Path
-
-    # find_spec("pyvi") runs nothing; the submodule ViTokenizer would load scikit-learn.
-    spec = importlib.util.find_spec("pyvi")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("pyvi is not installed")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _cache_dir() -> Path:
-    from pathlib import Path
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ttdn-search"
-
-
-def _model_bytes(pkl: Path) -> bytes:
-    """The CRFsuite model file that sklearn_crfsuite pickled inside pyvi's CRF object."""
-    import codecs
-    import pickle
-
-    class Unpickler(pickle.Unpickler):
-        def find_class(self, module, name):
-            if (module, name) == ("_codecs", "encode"):
-                return codecs.encode  # protocol-2 pickles spell bytes as codecs.encode(str, "latin1")
-            if (module, name) in _STUBBED:
-                return _Stub
-            raise pickle.UnpicklingError(f"unexpected global {module}.{name} in pyvi model")
-
-    with open(pkl, "rb") as f:
-        crf = Unpickler(f).load()
-    data = getattr(getattr(crf, "modelfile", None), "__dict__", {}).get("__FILE_RESOURCE_DATA__")
-    # A CRFsuite file starts with its magic and its own length.
-    if not isinstance(crf, _Stub) or not isinstance(data, bytes) or data[:4] != b"lCRF" or (
-        int.from_bytes(data[4:8], "little") != len(data)
-    ):
-        raise ValueError("pyvi model pickle does not hold a CRFsuite model")
-    return data
-
-
-def _cached_model(pkl: Path) -> bytes:
-    """pyvi's CRFsuite model, from our cache file, written there from the pickle on first use."""
-    import hashlib
-    import tempfile
-    from pathlib import Path
-
-    def digest(data: bytes) -> str:
-        return hashlib.sha256(data).hexdigest()[:16]
-
-    st = pkl.stat()
-    key = f"pyvi3-{st.st_size}-{st.st_mtime_ns}-{digest(pkl.read_bytes())}"
-    dirs = (_cache_dir(), Path(tempfile.gettempdir()) / f"ttdn-search-{os.getuid()}")
-    # The file name ends with the model's own digest: CRFsuite crashes (not raises) on a damaged model,
-    # so a file is used only if its bytes match.
-    for path in (p for d in dirs if d.is_dir() for p in sorted(d.glob(f"{key}-*.crfsuite"))):
-        try:
-            data = path.read_bytes()
-            if path.stem.endswith("-" + digest(data)):
-                return data
-            path.unlink()
-        except OSError:
-            continue
-    data = _model_bytes(pkl)
-    for directory in dirs:
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            tmp = directory / f"{key}.{os.getpid()}.tmp"
-            tmp.write_bytes(data)
-            os.replace(tmp, directory / f"{key}-{digest(data)}.crfsuite")  # atomic for concurrent workers
-            break
-        except OSError:
-            continue  # not writable: next time we unpickle again, which is only slower
-    return data
-
-
-def _attribute_names(model: bytes) -> frozenset[bytes]:
-    """Every attribute name in a CRFsuite model, read from its CQDB dictionary."""
-    # CRFsuite silently drops attributes it does not know; knowing them lets us skip building those.
-    import struct
-
-    magic, _, _, _, _, _, num_attrs, _, _, off, _, _ = struct.unpack_from("<4s11I", model, 0)
-    chunk, _, _, byteorder, count, bwd = struct.unpack_from("<4s5I", model, off)
-    if magic != b"lCRF" or chunk != b"CQDB" or byteorder != 0x62445371 or count != num_attrs:
-        raise ValueError("unexpected CRFsuite model layout")
-    names = []
-    for i, rec in enumerate(struct.unpack_from(f"<{count}I", model, off + bwd)):
-        rid, size = struct.unpack_from("<2I", model, off + rec)
-        if rid != i:
-            raise ValueError("unexpected CRFsuite attribute dictionary")
-        names.append(model[off + rec + 8 : off + rec + 7 + size])  # size counts the trailing NUL
-    return frozenset(names)
-
-
-def _read_ngrams(path: Path) -> tuple[dict, dict]:
-    """pyvi's bigram and trigram sets, as first syllable -> seconds and first -> second -> thirds."""
-    # pyvi: lines of words.txt with exactly two (three) space-separated parts are bigrams (trigrams), and
-    # it tests `" ".join(syllables).lower() in bigrams`. Syllables hold no space, so that test is exactly
-    # "the parts are the lowered syllables", which these nested tables answer without building a string.
-    bi: dict[str, set] = {}
-    tri: dict[str, dict[str, set]] = {}
-    with open(path, "rb") as f:
-        for token in f.read().decode("utf-8").split("\n"):
-            parts = token.split(" ")
-            if len(parts) == 2:
-                bi.setdefault(parts[0], set()).add(parts[1])
-            elif len(parts) == 3:
-                tri.setdefault(parts[0], {}).setdefault(parts[1], set()).add(parts[2])
-    return bi, tri
-
-
 _NONE: frozenset = frozenset()
 _EMPTY: dict = {}
 # The n-gram attributes that follow a neighbour's attributes, by (bigram?, trigram?).
@@ -217,20 +81,32 @@ _RIGHT_FLAGS = {(b, t): tuple(n for n, on in ((b"+1:word.bi_gram()", b), (b"+2:w
 
 
 class _Model:
-    """The tagger, pyvi's n-gram sets, and per-syllable attributes memoised across calls."""
+    """pyvi's CRF model as weights, pyvi's n-gram sets, and per-syllable scores memoised across calls.
+
+    Tagging is CRFsuite's own arithmetic done here: the state score of a syllable for each label is the
+    sum, in item order, of the weights of its attributes (crf1dt_state_score: starting from 0.0, each
+    attribute's weight added in turn), and Viterbi takes the first label of a tie (crf1dc_viterbi). The
+    same doubles added in the same order give the same scores, bit for bit, so the same labels; only the
+    sum of a syllable's own attributes, which come first, is added once and kept. The CRFsuite tagger
+    (python-crfsuite) is kept beside it: `items` and `tagger` tag the same way, for tests to compare.
+    """
 
     def __init__(self):
-        d = _pyvi_dir()
         import pycrfsuite
 
+        from ttdn_search.crf_model import cached_model, pyvi_dir, read_ngrams, weights
+
+        d = pyvi_dir()
+
         # open_inmemory: the bytes are checked already, and CRFsuite reads them in place, so keep them.
-        self.model = _cached_model(d / "models" / "pyvi3.pkl")
+        self.model = cached_model(d / "models" / "pyvi3.pkl")
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(self.model)
-        if set(self.tagger.labels()) != {"B_W", "I_W"}:
-            raise ValueError(f"unexpected labels {self.tagger.labels()}")
-        self.known = _attribute_names(self.model)
-        self.bi, self.tri = _read_ngrams(d / "models" / "words.txt")
+        labels, self.state, ((t00, t01), (t10, t11)) = weights(self.model)
+        if labels != [b"B_W", b"I_W"] or set(self.tagger.labels()) != {"B_W", "I_W"}:
+            raise ValueError(f"unexpected labels {labels}")
+        self.trans = (t00, t01, t10, t11)
+        self.bi, self.tri = read_ngrams(d / "models" / "words.txt")
         self.memo: dict[str, tuple] = {}
         # Attribute tuples are shared between syllables: most rare syllables (names, numbers) have the
         # same few, which keeps a memo entry near 300 bytes.
@@ -239,7 +115,7 @@ class _Model:
     def _attrs(self, *names: str) -> tuple[bytes, ...]:
         # Exactly what CRFsuite would keep: it looks names up as C strings, so a NUL ends the name
         # (the syllable "\0" really does hit the model's "word.lower():" attribute).
-        keep = tuple(b for b in (n.encode("utf-8").split(b"\0", 1)[0] for n in names) if b in self.known)
+        keep = tuple(b for b in (n.encode("utf-8").split(b"\0", 1)[0] for n in names) if b in self.state)
         return self.shared.setdefault(keep, keep)
 
     def _syllable(self, w: str) -> tuple:
@@ -265,24 +141,81 @@ class _Model:
             return share(vs, vs)
 
         lefts, rights = variants(left, _LEFT_FLAGS), variants(right, _RIGHT_FLAGS)
-        entry = (low, own, lefts, rights, self.bi.get(low, _NONE), self.tri.get(low, _EMPTY))
+        # Scores: the own attributes' sums (B, I), each added from 0.0 in order; a neighbour variant's
+        # weights as they are to be added after them, in order.
+        state = self.state
+        b = i = 0.0
+        for name in own:
+            wb, wi = state[name]
+            b += wb
+            i += wi
+        weights = self._weights
+        entry = (low, own, lefts, rights, self.bi.get(low, _NONE), self.tri.get(low, _EMPTY),
+                 b, i, tuple(weights(v) for v in lefts), tuple(weights(v) for v in rights))
         if len(self.memo) > 100_000:  # names and numbers are open-ended; keep the memo bounded
             self.memo.clear()
         self.memo[w] = entry
         return entry
 
-    def items(self, sylls: list[str]) -> list[tuple[bytes, ...]]:
-        """pyvi's word2features for every syllable, as lists of CRFsuite attribute names."""
+    def _weights(self, names: tuple) -> tuple:
+        state = self.state
+        ws = tuple(state[n] for n in names)
+        return self.shared.setdefault(("w",) + ws, ws)
+
+    def _info(self, sylls: list[str]) -> tuple[list, list[int], list[int]]:
         memo = self.memo
         info = [memo.get(w) or self._syllable(w) for w in sylls]
         lows = [e[0] for e in info]
-        # big[i]: syllables i-1, i form a bigram; tri[i]: i-2, i-1, i a trigram (pyvi's lowered lookups).
+        # left[i]: the variant of syllable i-1 as left neighbour of i, [bigram(i-1, i) + 2 * trigram(i-2..i)];
+        # right[i]: the variant of syllable i+1 as right neighbour of i (its bigram, the trigram i..i+2).
         big = [False] + [b in e[4] for e, b in zip(info, lows[1:])]
         tri = [False, False] + [c in e[5].get(b, _NONE) for e, b, c in zip(info, lows[1:], lows[2:])]
-        # Item i: own attributes, the left neighbour's, -1/-2 n-gram flags, the right neighbour's, +1/+2 flags.
-        left = [()] + [e[2][b + 2 * t] for e, b, t in zip(info, big[1:], tri[1:])]
-        right = [e[3][b + 2 * t] for e, b, t in zip(info[1:], big[1:], tri[2:] + [False])] + [()]
-        return [e[1] + lf + rt for e, lf, rt in zip(info, left, right)]
+        left = [0] + [b + 2 * t for b, t in zip(big[1:], tri[1:])]
+        right = [b + 2 * t for b, t in zip(big[1:], tri[2:] + [False])] + [0]
+        return info, left, right
+
+    def items(self, sylls: list[str]) -> list[tuple[bytes, ...]]:
+        """pyvi's word2features for every syllable, as lists of CRFsuite attribute names (for `tagger`)."""
+        info, left, right = self._info(sylls)
+        n = len(info)
+        return [e[1] + (info[k - 1][2][left[k]] if k else ()) + (info[k + 1][3][right[k]] if k + 1 < n else ())
+                for k, e in enumerate(info)]
+
+    def labels(self, sylls: list[str]) -> list[str]:
+        """CRFsuite's Viterbi labels for pyvi's features of `sylls` (what `tagger.tag(items(sylls))` gives)."""
+        info, left, right = self._info(sylls)
+        n = len(info)
+        t00, t01, t10, t11 = self.trans
+        back: list[int] = []  # per position: bit 0 the best previous label for B, bit 1 for I
+        c0 = c1 = 0.0
+        for k, e in enumerate(info):
+            s0, s1 = e[6], e[7]
+            if k:
+                for w0, w1 in info[k - 1][8][left[k]]:
+                    s0 += w0
+                    s1 += w1
+            if k + 1 < n:
+                for w0, w1 in info[k + 1][9][right[k]]:
+                    s0 += w0
+                    s1 += w1
+            if k:
+                # To B from B or I, to I from B or I: the first of equal scores wins, as in CRFsuite.
+                x, y = c0 + t00, c1 + t10
+                u, v = c0 + t01, c1 + t11
+                back.append((y > x) | ((v > u) << 1))
+                c0 = (y if y > x else x) + s0
+                c1 = (v if v > u else u) + s1
+            else:
+                c0, c1 = s0, s1
+        label = 1 if c1 > c0 else 0
+        out = [label] * n
+        for k in range(n - 1, 0, -1):
+            label = (back[k - 1] >> label) & 1
+            out[k - 1] = label
+        return [_LABELS[x] for x in out]
+
+
+_LABELS = ("B_W", "I_W")
 
 
 class _Stock:
@@ -320,17 +253,46 @@ def backend() -> str:
 
 def _labels(sylls: list[str]) -> list[str]:
     eng = _get_engine()
-    if isinstance(eng, _Model):
-        return eng.tagger.tag(eng.items(sylls))
     return eng.labels(sylls)
 
 
-def _segment(text: str) -> tuple[str, str, array]:
-    """pyvi's output for `text`, its NFC form, and the (start, end) of each word in it, flat."""
+class Segmented:
+    """pyvi's output for one text (`out`), the text's NFC form, and the (start, end) offsets into it of each
+    word of `out` in turn, flat (`flat`, "\n" words included; computed when first asked for: the indexer's
+    word view needs them only for the rare word that holds punctuation)."""
+
+    __slots__ = ("out", "nfc", "_sylls", "_starts", "_flat")
+
+    def __init__(self, out: str, nfc: str, sylls: list[str], starts: list[int]):
+        self.out, self.nfc, self._sylls, self._starts, self._flat = out, nfc, sylls, starts, None
+
+    @property
+    def flat(self) -> array:
+        if self._flat is None:
+            # Between two syllables there is only whitespace other than "\n" (a newline is a syllable),
+            # and no syllable starts with such whitespace, so the next syllable is the next find() hit.
+            sylls, starts = self._sylls, self._starts
+            spans: list[int] = []
+            add, find, pos = spans.append, self.nfc.find, 0
+            for a, b in zip(starts, starts[1:] + [len(sylls)]):
+                w = sylls[a]
+                start = find(w, pos)
+                pos = start + len(w)
+                for k in range(a + 1, b):
+                    w = sylls[k]
+                    pos = find(w, pos) + len(w)
+                add(start)
+                add(pos)
+            self._flat = array("l", spans)
+        return self._flat
+
+
+def _segment(text: str) -> Segmented:
+    """pyvi's output for `text`, its NFC form, and where each word is (`Segmented`)."""
     nfc = unicodedata.normalize("NFC", text)
     sylls = _syllables(nfc)
     if not sylls:
-        return text, nfc, array("l")  # pyvi returns its input untouched when it finds no syllable
+        return Segmented(text, nfc, [], [])  # pyvi returns its input untouched when it finds no syllable
     labels = _labels(sylls)
     n = len(sylls)
     # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
@@ -344,23 +306,12 @@ def _segment(text: str) -> tuple[str, str, array]:
         and not (cur[0].istitle() and not prev[0].istitle())
     }
     starts = [i for i in range(n) if i not in joined] if joined else list(range(n))
-    ends = starts[1:] + [n]
     # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
-    out = " ".join(sylls[a] if b - a == 1 else "_".join(sylls[a:b]) for a, b in zip(starts, ends))
-    # Offsets: between two syllables there is only whitespace other than "\n" (a newline is a syllable),
-    # and no syllable starts with such whitespace, so the next syllable is the next find() hit.
-    spans: list[int] = []
-    add, find, pos = spans.append, nfc.find, 0
-    for a, b in zip(starts, ends):
-        w = sylls[a]
-        start = find(w, pos)
-        pos = start + len(w)
-        for k in range(a + 1, b):
-            w = sylls[k]
-            pos = find(w, pos) + len(w)
-        add(start)
-        add(pos)
-    return out, nfc, array("l", spans)
+    if joined:
+        out = " ".join(sylls[a] if b - a == 1 else "_".join(sylls[a:b]) for a, b in zip(starts, starts[1:] + [n]))
+    else:
+        out = " ".join(sylls)
+    return Segmented(out, nfc, sylls, starts)
 
 
 # Repeated paragraphs (bylines, boilerplate, quotes) are tagged once. Only short texts are kept: they are
@@ -369,13 +320,19 @@ _CACHED_CHARS = 1000
 _cached_segment = lru_cache(maxsize=4096)(_segment)
 
 
-def _lookup(text: str) -> tuple[str, str, array]:
+def _lookup(text: str) -> Segmented:
     return _cached_segment(text) if len(text) <= _CACHED_CHARS else _segment(text)
 
 
 def tokenize(text: str) -> str:
     """Segment `text` into words joined by "_", exactly as `pyvi.ViTokenizer.tokenize(text)` does."""
-    return _lookup(text)[0]
+    return _lookup(text).out
+
+
+def segmented(text: str) -> Segmented:
+    """`tokenize(text)` (`.out`), the NFC form of `text` (`.nfc`) and the flat (start, end) offsets into
+    that NFC form of each word of the tokenized string in turn (`.flat`): for callers that walk the words."""
+    return _lookup(text)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -384,8 +341,9 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     A word is what `tokenize` joins with "_". pyvi also treats each newline as a word of its own; those
     are left out here, as a caller building tokens or highlights has no use for them.
     """
-    _, nfc, flat = _lookup(text)
-    it = iter(flat)
+    seg = _lookup(text)
+    nfc = seg.nfc
+    it = iter(seg.flat)
     spans = [(s, e) for s, e in zip(it, it) if e - s > 1 or nfc[s] != "\n"]
     if nfc is text or nfc == text:
         return spans
