@@ -104,17 +104,19 @@ def test_segment_without_companion_asks_for_rebuild(tmp_path):
 
 
 def test_incremental_run_updates_the_vocabulary(tmp_path):
-    """A run that adds articles updates vocab.json from the new segment: accents of new words restore."""
+    """A run that adds articles updates vocab.bin from the new segment: accents of new words restore."""
     d = tmp_path / "ix"
     build_index([SAMPLES], d, jobs=1)
     new = tmp_path / "new.jsonl"
     new.write_text("\n".join(json.dumps({"id": f"blv-{i}", "title": f"Ngư dân đảo Bạch Long Vĩ bám biển {i}",
                                          "text": "Huyện đảo Bạch Long Vĩ đón đoàn công tác.", "date": "2024-05-02"},
                                         ensure_ascii=False) for i in range(3)), "utf-8")
-    before = json.loads((d / "vocab.json").read_text("utf-8"))
+    from ttdn_search.engine.vocab import read_vocab
+
+    before = read_vocab(d)
     assert "bach_long_vi" not in before["w"]
     build_index([new], d, jobs=1)
-    after = json.loads((d / "vocab.json").read_text("utf-8"))
+    after = read_vocab(d)
     assert after["w"]["bach_long_vi"][0] == "bạch_long_vĩ"
     assert set(before["s"]) <= set(after["s"])
     with Searcher(d) as s:

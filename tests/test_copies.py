@@ -151,20 +151,29 @@ def test_facets_count_articles_or_groups(copies_index):
 def test_a_stale_or_damaged_copies_file_is_not_trusted(copies_index, tmp_path):
     import shutil
 
+    from ttdn_search.engine.groups import read_groups
+    from ttdn_search.search import Searcher
+
     ix = tmp_path / "ix"
     shutil.copytree(copies_index, ix)
     expected = _groups(copies_index)
     path = ix / COPIES_FILE
-    doc = json.loads(path.read_text("utf-8"))
-    for bad in ("{", json.dumps({**doc, "generation": doc["generation"] + 1}),
-                json.dumps({**doc, "groups": [[0, 10 ** 9]]}), json.dumps([1, 2])):
-        path.write_text(bad, "utf-8")
+    good = path.read_bytes()
+    with Searcher(ix) as s:
+        generation, view = s._reader.generation(), s._view
+        assert read_groups(ix, generation, view) is not None
+        assert read_groups(ix, generation + 1, view) is None  # of another generation: stale
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 1
+    for bad in (good[:-1], bytes(flipped), b"", good[:20], good + b"x"):
+        path.write_bytes(bad)
         assert _groups(ix) == expected  # found from the companions instead
     path.unlink()
+    (ix / "copies.json").write_text('{"generation": 1, "groups": [[0, 1]]}', "utf-8")  # an earlier version's
     assert _groups(ix) == expected
-    # The next run writes it again.
+    # The next run writes it again, and the earlier version's file goes.
     build_index([_write(tmp_path / "none.jsonl", _corpus()[0])], ix, jobs=1)
-    assert json.loads(path.read_text("utf-8"))["groups"] == doc["groups"]
+    assert path.read_bytes() == good and not (ix / "copies.json").exists()
 
 
 def test_short_texts_are_copies_only_when_nearly_the_same():

@@ -2,7 +2,6 @@
 
 import contextlib
 import importlib.util
-import json
 import os
 import signal
 import subprocess
@@ -140,17 +139,18 @@ def test_metadata_only_folder_is_created_again(tmp_path):
 
 
 def test_vocabulary_follows_the_committed_generation(tmp_path):
-    """A run killed after its last commit but before writing vocab.json: the next run writes it."""
+    """A run killed after its last commit but before writing vocab.bin: the next run writes it."""
+    from ttdn_search.engine.vocab import read_vocab, write_vocab
     from ttdn_search.folder import read_meta, write_meta
     from ttdn_search.indexer import build_index
 
     index = tmp_path / "index"
     build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
-    (index / "vocab.json").write_text('{"w": {}, "s": {}}', "utf-8")
+    write_vocab(index, [])  # an empty vocabulary, as a stale one
     write_meta(index, vocab_generation=-1)
     report = build_index([REPO / "ttdn_search" / "samples"], index, jobs=1)
     assert report.added == 0 and report.unchanged >= 14
-    assert len(json.loads((index / "vocab.json").read_text("utf-8"))["s"]) > 10
+    assert len(read_vocab(index)["s"]) > 10
     assert read_meta(index)["vocab_generation"] >= 1
 
 

@@ -162,8 +162,10 @@ def test_unreadable_ttdn_json_is_damage_not_an_old_version(tmp_path, meta, words
 
 
 def test_damaged_vocabulary_is_rebuilt_from_the_companions(tmp_path):
-    """vocab.json = [1,2,3] was a TypeError traceback on a did-you-mean; it is derived data, so the
+    """A damaged vocab.json was a TypeError traceback on a did-you-mean; the vocabulary is derived data, so
+    with vocab.bin truncated, flipped, emptied or left over from an earlier version (vocab.json), the
     suggestions come from the companions instead and the next run writes it anew."""
+    from ttdn_search.engine.vocab import read_vocab
     from ttdn_search.search import Searcher
 
     def answers(d):
@@ -173,12 +175,19 @@ def test_damaged_vocabulary_is_rebuilt_from_the_companions(tmp_path):
     d = _fresh(tmp_path)
     before = answers(d)
     assert before[0][1] == "biên giới" and before[1][2] == "thong tin doi ngoai"
-    for broken in ("[1,2,3]", '{"w": {"a": [1, 2]}, "s": {}}', '{"w": {}, "s": {"x": "y"}}', "{"):
-        (d / "vocab.json").write_text(broken, "utf-8")
-        assert answers(d) == before, broken
+    good = (d / "vocab.bin").read_bytes()
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0x20
+    for broken in (good[: len(good) // 2], bytes(flipped), b"", good[:40], b"x" * len(good)):
+        (d / "vocab.bin").write_bytes(broken)
+        assert read_vocab(d) is None
+        assert answers(d) == before, broken[:50]
+    (d / "vocab.bin").unlink()
+    (d / "vocab.json").write_text('{"w": {}, "s": {}}', "utf-8")
+    assert answers(d) == before
     result = CliRunner().invoke(main, ["index", str(SAMPLES), "--index", str(d), "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert json.loads((d / "vocab.json").read_text("utf-8"))["w"]
+    assert read_vocab(d)["w"] and not (d / "vocab.json").exists()
 
 
 def test_new_index_records_the_format_version(tmp_path):

@@ -238,7 +238,7 @@ def test_a_rebuild_mends_a_damaged_signature_block(ix, tmp_path):
     data = bytearray(path.read_bytes())
     data[at] ^= 0xFF
     path.write_bytes(bytes(data))
-    (ix / "copies.json").unlink()
+    (ix / "copies.bin").unlink()
     r = run("index", _write(tmp_path / "first.jsonl", _recs()[:7]), "--index", ix, "-q", "--rebuild")
     assert r.exit_code == 0, r.output
     assert run("search", "thông tin", "--index", ix).exit_code == 0

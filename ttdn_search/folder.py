@@ -2,7 +2,7 @@
 
 A folder NAME holds the document store (Whoosh's segments and tables of contents), each segment's
 companion file (engine/FORMAT.md), `ttdn.json` (schema and format versions, counts, the vocabulary's
-generation) and `vocab.json`. Beside it live `.NAME.lock` (the run lock), and during a rebuild
+generation) and `vocab.bin`. Beside it live `.NAME.lock` (the run lock), and during a rebuild
 `NAME.building-PID` and, for a few microseconds of the swap, `NAME.old`. See docs/reliability.md.
 """
 

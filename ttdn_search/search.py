@@ -441,5 +441,5 @@ class Searcher:
         return {"articles": self.doc_count, "index_dir": str(self.index_dir), "size_bytes": size,
                 "last_update": meta.get("updated"), "created": meta.get("created"),
                 "schema_version": meta.get("schema_version"),
-                "copies": {"groups": len(self.copies()), "articles": len(self.copies().group_of)},
+                "copies": {"groups": len(self.copies()), "articles": len(self.copies().order)},
                 "facets": {k: len(v) for k, v in self.all_facets().items()}}

@@ -57,7 +57,7 @@ class Suggester:
     """Suggests a better query: accents restored, unknown words corrected."""
 
     def __init__(self, view, index_dir: Path):
-        self.view = view  # engine.segments.Segments: the words, should vocab.json be missing
+        self.view = view  # engine.segments.Segments: the words, should vocab.bin be missing
         self.index_dir = Path(index_dir)
         self._vocab: dict | None = None
 

@@ -9,5 +9,5 @@
     match.py          a query tree -> the bitmap of matching documents
     rank.py           candidates and their scores (BM25 + phrase, exact-diacritic and word evidence)
     facet_counts.py   facet counts of a set of documents
-    vocab.py          the index's own vocabulary (compounds, accented spellings; vocab.json)
+    vocab.py          the index's own vocabulary (compounds, accented spellings; vocab.bin)
 """

@@ -43,7 +43,7 @@ class Evaluator:
                  folded_words: Callable[[str], object] | None = None):
         self.view = view
         self.level = level
-        self.folded_words = folded_words  # folded compound -> truthy when the index knows it (vocab.json)
+        self.folded_words = folded_words  # folded compound -> truthy when the index knows it (vocab.bin)
         self.exact: set[str] = set()
         self.folded: set[str] = set()
         self.runs: list[P.Run] = []

@@ -1,15 +1,29 @@
 """The index's own vocabulary: its words (pyvi's compounds) and the accented spelling of every folded
-syllable and word, as the companions count them; vocab.json keeps it for the did-you-mean."""
+syllable and word, as the companions count them; vocab.bin keeps it for query word splitting and the
+did-you-mean.
+
+vocab.bin (little-endian): magic `TTDNVOC1`; the number of compounds and of syllables (u32 each); the
+byte length of four UTF-8 blocks (u64 each: compound keys, compound spellings, syllable keys, syllable
+spellings, each "\n"-joined, in one order); the document frequencies (u32 per compound, then per
+syllable); the four blocks; the CRC-32 of everything before it (u32). A search reads it with C-level
+splits and one dict per part (news-20k's 44,000 entries: 38-47 ms, where vocab.json, its JSON predecessor,
+took 53-119 ms).
+"""
 
 from __future__ import annotations
 
-import json
+import struct
+import zlib
+from array import array
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from ttdn_search.normalize import fold
 
-VOCAB_FILE = "vocab.json"
+VOCAB_FILE = "vocab.bin"
+OLD_VOCAB_FILE = "vocab.json"  # written by earlier versions; removed when vocab.bin is written
+_MAGIC = b"TTDNVOC1"
+_HEAD = struct.Struct("<8s2I4Q")
 MIN_DF = 2
 # The longest compound looked up, in syllables ("ủy_ban_nhân_dân" is four).
 COMPOUND_SIZES = (4, 3, 2)
@@ -56,7 +70,7 @@ def build_vocab(words, min_df: int = MIN_DF) -> dict:
         f = fold(text)
         cur = compounds.get(f)
         if cur is None or df > cur[1]:
-            compounds[f] = [text, df]
+            compounds[f] = (text, df)
     syllables: dict[str, list] = {}
     for text, df in syllable_df.items():
         if df < min_df:
@@ -64,29 +78,55 @@ def build_vocab(words, min_df: int = MIN_DF) -> dict:
         f = fold(text)
         cur = syllables.get(f)
         if cur is None or df > cur[1]:
-            syllables[f] = [text, df]
+            syllables[f] = (text, df)
     return {"w": compounds, "s": syllables}
 
 
 def read_vocab(index_dir: Path) -> dict | None:
-    """The vocabulary vocab.json keeps, or None when it is missing or not what `build_vocab` writes (a
-    damaged file is derived data: the caller builds the vocabulary from the companions instead, and the
-    next index run writes it anew)."""
+    """The vocabulary vocab.bin keeps ({"w": compounds, "s": syllables}, folded key -> (spelling, df)), or
+    None when it is missing or damaged (derived data: the caller builds the vocabulary from the
+    companions instead, and the next index run writes it anew)."""
     try:
-        vocab = json.loads((Path(index_dir) / VOCAB_FILE).read_text("utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = (Path(index_dir) / VOCAB_FILE).read_bytes()
+    except OSError:
         return None
-    if not isinstance(vocab, dict) or not all(isinstance(vocab.get(k), dict) for k in ("w", "s")):
+    try:
+        magic, nw, ns, *sizes = _HEAD.unpack_from(data, 0)
+        counts_at = _HEAD.size
+        blocks_at = counts_at + 4 * (nw + ns)
+        end = blocks_at + sum(sizes)
+        if magic != _MAGIC or end + 4 != len(data) or zlib.crc32(data[:end]) != int.from_bytes(data[end:], "little"):
+            return None
+        dfs = array("I")
+        dfs.frombytes(data[counts_at:blocks_at])
+        parts, pos = [], blocks_at
+        for size in sizes:
+            block = data[pos : pos + size].decode("utf-8")
+            pos += size
+            parts.append(block.split("\n") if block else [])
+    except (struct.error, ValueError):
         return None
-    for part in (vocab["w"], vocab["s"]):
-        for entry in part.values():
-            if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and type(entry[1]) is int):
-                return None
-    return vocab
+    wkeys, wtexts, skeys, stexts = parts
+    if not (len(wkeys) == len(wtexts) == nw and len(skeys) == len(stexts) == ns):
+        return None
+    return {"w": dict(zip(wkeys, zip(wtexts, dfs[:nw]))), "s": dict(zip(skeys, zip(stexts, dfs[nw:])))}
+
+
+def _encode(vocab: dict) -> bytes:
+    blocks, dfs, counts = [], array("I"), []
+    for part in ("w", "s"):
+        # A word of the word view holds no whitespace (segment_words splits on it): "\n" separates.
+        entries = [(k, t, df) for k, (t, df) in vocab[part].items() if "\n" not in k and "\n" not in t]
+        counts.append(len(entries))
+        blocks.append("\n".join(k for k, _, _ in entries).encode("utf-8"))
+        blocks.append("\n".join(t for _, t, _ in entries).encode("utf-8"))
+        dfs.extend(min(df, 0xFFFFFFFF) for _, _, df in entries)
+    body = _HEAD.pack(_MAGIC, *counts, *(len(b) for b in blocks)) + dfs.tobytes() + b"".join(blocks)
+    return body + zlib.crc32(body).to_bytes(4, "little")
 
 
 def write_vocab(index_dir: Path, everything, new_segments: list | None = None) -> None:
-    """Write vocab.json from the whole index (`everything`: an iterable of (word, df) pairs), or, given
+    """Write vocab.bin from the whole index (`everything`: an iterable of (word, df) pairs), or, given
     the companions of the segments a run added, update the existing file with their words only (a run
     that adds 100 articles to 100,000 reads 100 articles' words, not the whole vocabulary)."""
     vocab = read_vocab(index_dir) if new_segments is not None else None
@@ -100,11 +140,13 @@ def write_vocab(index_dir: Path, everything, new_segments: list | None = None) -
                 for f, (text, df) in part[key].items():
                     cur = old.get(f)
                     if cur is None:
-                        old[f] = [text, df]
+                        old[f] = (text, df)
                     elif cur[0] == text:
-                        cur[1] += df
+                        old[f] = (text, cur[1] + df)
                     elif df > cur[1]:
-                        old[f] = [text, df]
-    tmp = Path(index_dir) / (VOCAB_FILE + ".tmp")
-    tmp.write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    tmp.replace(Path(index_dir) / VOCAB_FILE)
+                        old[f] = (text, df)
+    folder = Path(index_dir)
+    tmp = folder / (VOCAB_FILE + ".tmp")
+    tmp.write_bytes(_encode(vocab))
+    tmp.replace(folder / VOCAB_FILE)
+    (folder / OLD_VOCAB_FILE).unlink(missing_ok=True)
