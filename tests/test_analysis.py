@@ -119,4 +119,4 @@ def test_word_view_equals_the_offsets_reading_on_news():
 def test_keys_and_words_is_both_views(text):
     from ttdn_search.analysis import keys_and_words
 
-    assert keys_and_words(text) == (syllable_keys(text), segment_words(text))
+    assert keys_and_words(text) == (syllable_keys(text), _words_from_spans(text))

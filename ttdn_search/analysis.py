@@ -91,17 +91,7 @@ def _segmented(text: str):
 
 def segment_words(text: str) -> str:
     """The word view of normalised text: pyvi words joined by '_', protected tokens whole, lower case."""
-    out: list[str] = []
-    last = 0
-    for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind == "syl":
-            continue
-        _segment_plain(text[last : m.start()], out)
-        out.append(token_key(kind, m.group()))
-        last = m.end()
-    _segment_plain(text[last:], out)
-    return " ".join(out)
+    return keys_and_words(text)[1]
 
 
 def keys_and_words(text: str) -> tuple[list[str], str]:

@@ -10,7 +10,8 @@ segment list (u32 each); the segment ids ("\n"-joined UTF-8); where each group s
 (u32 per group, and one for the end); the members, group by group, each group ascending (u32); each
 document's group (i32, -1: none); the documents with copies as a bitmap (one bit per document); the
 CRC-32 of everything before it (u32). Everything a search needs is read as arrays, nothing is parsed
-document by document: at a million articles that is a few milliseconds where JSON took seconds.
+document by document: 21 ms at the 1M corpus's shape, where copies.json took 714 ms
+(bench/groups_count.py).
 """
 
 from __future__ import annotations
