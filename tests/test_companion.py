@@ -10,6 +10,7 @@ from ttdn_search.engine import format as F
 from ttdn_search.filters import Filters
 from ttdn_search.engine.merging import max_segments
 from ttdn_search.indexer import build_index
+from ttdn_search.normalize import fold
 from ttdn_search.search import Searcher
 
 SAMPLES = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
@@ -246,3 +247,33 @@ def test_the_merge_policy_never_merges_whole_batches_and_bounds_the_rest():
     # A batch shrunk by updates is small again, and mergeable.
     assert sorted(merge_small([("shrunk", 40)] + [(f"t{i}", 20 + i) for i in range(TIER_WIDTH - 1)])) == sorted(
         ["shrunk"] + [f"t{i}" for i in range(TIER_WIDTH - 1)])
+
+
+def test_a_run_that_merges_updates_the_vocabulary_too(tmp_path, monkeypatch):
+    """Small runs until the merge policy merges their segments: the merging run adds its own words to
+    vocab.bin (the merged documents' words are in it already) instead of reading every segment again."""
+    import ttdn_search.engine.vocab as V
+
+    d = tmp_path / "ix"
+    build_index([SAMPLES], d, jobs=1)
+    places = ["Bạch Long Vĩ", "Cô Tô", "Lý Sơn", "Phú Quý", "Côn Đảo", "Thổ Chu", "Vân Đồn", "Cồn Cỏ", "Cát Bà"]
+    whole = []
+    real = V.build_vocab
+    monkeypatch.setattr(V, "build_vocab", lambda words, min_df=V.MIN_DF: (whole.append(min_df == V.MIN_DF)
+                                                                          or real(words, min_df)))
+    merged = False
+    for i, place in enumerate(places):
+        new = tmp_path / f"new{i}.jsonl"
+        new.write_text("\n".join(json.dumps({"id": f"dao-{i}-{k}", "title": f"Ngư dân huyện đảo {place} bám biển",
+                                             "text": f"Huyện đảo {place} đón đoàn công tác {k}.", "date": "2024-05-02"},
+                                            ensure_ascii=False) for k in range(2)), "utf-8")
+        before = len(list(d.glob(f"*.{F.EXT}")))
+        whole.clear()
+        build_index([new], d, jobs=1)
+        assert not any(whole), f"run {i}: the vocabulary was read from every segment again"
+        merged = merged or len(list(d.glob(f"*.{F.EXT}"))) < before + 1
+    assert merged, "no run merged segments"
+    vocab = V.read_vocab(d)
+    for place in places:
+        key = "_".join(fold(place).lower().split())
+        assert key in vocab["w"] or all(s in vocab["s"] for s in key.split("_")), place

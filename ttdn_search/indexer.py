@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from ttdn_search.engine.derived import words_of, write_groups_after, write_vocab_after
 from ttdn_search.engine.merging import DEFAULT_BATCH, merge_small
 from ttdn_search.engine.vocab import read_vocab
 from ttdn_search.errors import NothingToIndex, TtdnError
@@ -272,7 +273,6 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     if not fresh and not has_index(index_dir):
         refuse_damaged(index_dir)  # segments without a table of contents: never created over
     store = None if fresh or not has_index(index_dir) else open_store(index_dir)
-    existing, known_raw = store.existing_hashes() if store else ({}, {})
     jobs = jobs or os.cpu_count() or 1
     segments_before = {sid for sid, _ in store.segment_sizes()} if store else set()
     start_generation = store.generation() if store else None
@@ -293,6 +293,11 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
 
             known_stamps.append(kept_stamps(index_dir) if not fresh else None)
         return known_stamps[0](tie, sig) if known_stamps[0] else 0
+
+    from ttdn_search.engine.known import Known
+
+    known = Known(store) if store else None  # engine/known.py: looked up, or read whole for a big run
+    existing, known_raw = (known.hashes, known.raw) if known else ({}, {})
     try:
         for doc in _prepared(_to_index(paths, known_raw, existing, report, skip, progress), jobs):
             if isinstance(doc, Skipped):
@@ -322,13 +327,19 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         if store is None or not (report.added or report.updated or report.unchanged or report.duplicates):
             raise NothingToIndex(_nothing_found(paths, report, index_dir, store is None))
         small = merge_small(store.segment_sizes())  # engine/merging.py: the policy
+        merged, merging_new = None, []
         if small:
+            # The words of this run's segments that the merge takes in: the vocabulary adds them (the
+            # merge's other documents are in it already), and their companions go with the merge.
+            merging_new = words_of(store, set(small) - segments_before)
             writer = store.writer()
             writer.commit(merge=small)
-            writer = None
+            merged, writer = writer.merged, None
     finally:
         if writer is not None:
             writer.cancel()
+        if known is not None:
+            known.close()
     if not (report.added or report.updated):
         store.tidy()
     generation = store.generation()
@@ -342,9 +353,9 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
         if meta.get("vocab_generation") != generation or read_vocab(index_dir) is None:
             # Only added segments, no merge, and the previous vocabulary matches the generation this run
             # started from: update it with the new segments' words; otherwise read them all.
-            _write_vocab(reader, index_dir, segments_before,
-                         not fresh and meta.get("vocab_generation") == start_generation)
-        floor = max(floor, _write_groups(reader, index_dir, generation))
+            write_vocab_after(reader, index_dir, segments_before,
+                         not fresh and meta.get("vocab_generation") == start_generation, merged, merging_new)
+        floor = max(floor, write_groups_after(reader, index_dir, generation, merged))
     finally:
         reader.close()
     write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total, stamp=floor,
@@ -400,30 +411,3 @@ def _to_index(paths, known_raw, existing, report: IndexReport, skip, progress) -
         for reason in item.notices:
             skip(Notice(item.path or item.id, reason, item.line))
         yield item
-
-
-def _write_vocab(reader, index_dir: Path, segments_before: set[str], incremental: bool) -> None:
-    from ttdn_search.engine.vocab import write_vocab
-
-    view = reader.segments()
-    try:
-        parts = view.companions()
-        incremental = incremental and segments_before <= {sid for sid, _ in parts}
-        new = [comp for sid, comp in parts if sid not in segments_before]
-        write_vocab(index_dir, view.iter_words(), new if incremental else None)
-    finally:
-        view.close()
-
-
-def _write_groups(reader, index_dir: Path, generation: int) -> int:
-    """copies.bin for the committed generation, unless it holds it already (a run that changed nothing);
-    the latest commit stamp of the index."""
-    from ttdn_search.engine.groups import find_groups, read_groups, write_groups
-
-    view = reader.segments()
-    try:
-        if read_groups(index_dir, generation, view) is None:
-            write_groups(index_dir, generation, view, find_groups(view))
-        return view.latest_stamp()
-    finally:
-        view.close()

@@ -101,16 +101,22 @@ def candidate_pairs(sigs: np.ndarray, rows: np.ndarray | None = None, keys: np.n
     rows, bands, own = _prepared(sigs, rows, keys)
     if rows is None:
         return np.zeros((0, 2), dtype=np.int64)
-    out = [p for b in range(BANDS) if len(p := band_pairs(bands[:, b], rows, own))]
+    out = [p for b in range(BANDS) if len(p := band_pairs(bands[b], rows, own))]
     return _unique_pairs(np.concatenate(out)) if out else np.zeros((0, 2), dtype=np.int64)
 
 
-def _prepared(sigs: np.ndarray, rows, keys):
+def band_columns(sigs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The LSH bands of the rows' signatures, band by band: (BANDS, len(rows)) u32, each band contiguous."""
+    return np.ascontiguousarray(np.ascontiguousarray(sigs[rows, :NPERM]).view(np.uint32).T)
+
+
+def _prepared(sigs: np.ndarray, rows, keys, bands=None):
     if rows is None:
         rows = np.arange(len(sigs), dtype=np.int64)
     if len(rows) < 2:
         return None, None, None
-    bands = np.ascontiguousarray(sigs[rows, :NPERM]).view(np.uint32)  # (m, BANDS)
+    if bands is None:
+        bands = band_columns(sigs, rows)
     own = np.asarray(keys)[rows] if keys is not None else rows
     return rows, bands, own
 
@@ -175,22 +181,79 @@ def groups_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD,
               keys: np.ndarray | None = None) -> list[list[int]]:
     """The groups of copies among `rows` of a signature array: connected components of the candidate pairs
     whose estimated resemblance is at least `threshold`; each group its rows ascending, groups by their
-    first row. Rows in no group are left out.
+    first row. Rows in no group are left out."""
+    rows = np.arange(len(sigs), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    label = labels_of(sigs, rows, threshold, keys)
+    grouped = np.flatnonzero(label >= 0)
+    order = np.lexsort((grouped, label[grouped]))
+    by_label: dict[int, list[int]] = {}
+    for node in grouped[order].tolist():
+        by_label.setdefault(int(label[node]), []).append(node)
+    return sorted(by_label.values())
 
-    Band by band: a pair whose rows are already joined (through this band or an earlier one) is not
-    estimated again, so one text republished many times (identical in every band) costs one band's
-    pairs, not 32 bands' worth; the components are the same as from every pair at once."""
-    rows, bands, own = _prepared(sigs, rows, keys)
+
+def labels_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD,
+              keys: np.ndarray | None = None, within: np.ndarray | None = None,
+              bands: np.ndarray | None = None) -> np.ndarray:
+    """Each row's group as a label (int64, one per row of `sigs`; -1: in no group, or not among `rows`):
+    the groups of `groups_of`.
+
+    `within` (a bool per row of `sigs`): label only these rows, which must be a union of the groups (and
+    rows in none) that all of `rows` form; candidate pairs still come from the whole runs of equal band
+    values among `rows`, so the labels are those of the whole computation, at the cost of the runs that
+    touch `within` (regroup.py: an index run's new and deleted articles, with everything they touch).
+    `bands`: `band_columns(sigs, rows)`, when the caller has it already."""
+    label = np.full(len(sigs), -1, dtype=np.int64)
+    rows, bands, own = _prepared(sigs, rows, keys, bands)
     if rows is None:
-        return []
+        return label
+    if within is None:
+        local = rows
+        per_band = (band_pairs(bands[b], np.arange(len(rows)), own) for b in range(BANDS))
+    else:
+        inside = within[rows]
+        local = rows[inside]
+        place = np.full(len(rows), -1, dtype=np.int64)
+        place[inside] = np.arange(len(local))
+        table = np.zeros(1 << 24, dtype=bool)
+        per_band = (_pairs_within(bands[b], inside, own, place, table) for b in range(BANDS))
+    found = _components(sigs[local], per_band, threshold)
+    label[local] = found
+    return label
+
+
+def _pairs_within(col: np.ndarray, inside: np.ndarray, own: np.ndarray, place: np.ndarray,
+                  table: np.ndarray) -> np.ndarray:
+    """One band's candidate pairs among the `inside` rows (as their `place`), from the whole runs of the
+    band values that inside rows hold. `table`: 2**24 False bools, left as found."""
+    values = np.unique(col[inside])
+    if not len(values):
+        return np.zeros((0, 2), dtype=np.int64)
+    # A first cut on a table of the values' top 24 bits, then the exact test on what passes it.
+    table[values >> 8] = True
+    maybe = np.flatnonzero(table[col >> 8])
+    table[values >> 8] = False
+    run = maybe[np.isin(col[maybe], values)]
+    pairs = band_pairs(col[run], run, own[run])
+    if not len(pairs):
+        return pairs
+    pairs = place[pairs]
+    return pairs[(pairs >= 0).all(axis=1)]
+
+
+def _components(sigs: np.ndarray, per_band, threshold: float) -> np.ndarray:
+    """The label of each row of `sigs` (-1: no copy) from candidate pairs (row numbers), band by band.
+
+    A pair whose rows are already joined (through this band or an earlier one) is not estimated again, so
+    one text republished many times (identical in every band) costs one band's pairs, not 32 bands'
+    worth; the components are the same as from every pair at once."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     n = len(sigs)
     label = np.arange(n)
     edges: list[np.ndarray] = []
-    for b in range(BANDS):
-        pairs = band_pairs(bands[:, b], rows, own)
+    for pairs in per_band:
         if not len(pairs):
             continue
         pairs = pairs[label[pairs[:, 0]] != label[pairs[:, 1]]]
@@ -205,14 +268,10 @@ def groups_of(sigs: np.ndarray, rows: np.ndarray, threshold: float = THRESHOLD,
         graph = coo_matrix((np.ones(len(every), dtype=np.int8), (every[:, 0], every[:, 1])), shape=(n, n))
         _, label = connected_components(graph, directed=False)
     if not edges:
-        return []
-    sizes = np.bincount(label)
-    grouped = np.flatnonzero(sizes[label] > 1)
-    order = np.lexsort((grouped, label[grouped]))
-    by_label: dict[int, list[int]] = {}
-    for node in grouped[order].tolist():
-        by_label.setdefault(int(label[node]), []).append(node)
-    return sorted(by_label.values())
+        return np.full(n, -1, dtype=np.int64)
+    label = label.astype(np.int64)
+    label[np.bincount(label)[label] < 2] = -1
+    return label
 
 
 def resemblance(a: np.ndarray, b: np.ndarray) -> float:

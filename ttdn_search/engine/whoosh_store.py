@@ -21,8 +21,10 @@ from whoosh import fields
 from whoosh import index as windex
 from whoosh.writing import LockError, SegmentWriter
 
+from ttdn_search.engine import format as F
 from ttdn_search.engine.builder import Builder
 from ttdn_search.engine.companion import Companion
+from ttdn_search.engine.groups import Merged
 from ttdn_search.engine.segments import SegmentInfo, Segments, companion_path
 from ttdn_search.errors import IndexDamaged, IndexLocked, TtdnError
 
@@ -100,6 +102,8 @@ class TtdnWriter(SegmentWriter):
         super().__init__(ix, codec=codec, compound=False, **kwargs)
         self.companion = Builder()
         self._to_merge: list[str] = []
+        # What this writer's merge did, for the groups of copies after the run (engine/regroup.py).
+        self.merged = Merged()
         # (tie key, signature) -> when the article was first indexed (watch.kept_stamps): a rebuild asks it
         # for every article (kept_new), an update for the article it replaces, so that an article whose
         # text is unchanged (its metadata, or nothing, changed) is not new to `ttdn watch`.
@@ -133,11 +137,16 @@ class TtdnWriter(SegmentWriter):
         from whoosh.reading import SegmentReader
 
         chosen = [seg for seg in segments if seg.segment_id() in self._to_merge]
+        sources = self.merged.into.setdefault(self.newsegment.segment_id(), [])
         for seg in chosen:
             comp = Companion(companion_path(self.storage.folder, seg.segment_id()))
             live = None
             if seg.has_deletions():
                 live = [d for d in range(seg.doc_count_all()) if not seg.is_deleted(d)]
+                sigs, size = comp.all_signatures(), F.SIG_BYTES
+                for d in sorted(set(range(comp.ndocs)) - set(live)):
+                    self.merged.dropped[seg.segment_id(), d] = bytes(sigs[d * size : (d + 1) * size])
+            sources.append((seg.segment_id(), list(range(comp.ndocs)) if live is None else live))
             before = self.docnum
             reader = SegmentReader(self.storage, self.schema, seg)
             try:
