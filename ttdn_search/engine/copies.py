@@ -229,16 +229,27 @@ def _pairs_within(col: np.ndarray, inside: np.ndarray, own: np.ndarray, place: n
     values = np.unique(col[inside])
     if not len(values):
         return np.zeros((0, 2), dtype=np.int64)
-    # A first cut on a table of the values' top 24 bits, then the exact test on what passes it.
-    table[values >> 8] = True
-    maybe = np.flatnonzero(table[col >> 8])
-    table[values >> 8] = False
-    run = maybe[np.isin(col[maybe], values)]
+    run = np.flatnonzero(holding(col, values, table))
     pairs = band_pairs(col[run], run, own[run])
     if not len(pairs):
         return pairs
     pairs = place[pairs]
     return pairs[(pairs >= 0).all(axis=1)]
+
+
+def holding(col: np.ndarray, values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Which entries of a band column (u32) are among the values (sorted, distinct): a first cut on a table
+    of the values' top 24 bits, the exact test on what passes it. `table`: 2**24 False bools, left as
+    found (one table serves every band)."""
+    out = np.zeros(len(col), dtype=bool)
+    if not len(values):
+        return out
+    table[values >> 8] = True
+    maybe = np.flatnonzero(table[col >> 8])
+    table[values >> 8] = False
+    at = np.searchsorted(values, col[maybe])
+    out[maybe] = values[np.minimum(at, len(values) - 1)] == col[maybe]
+    return out
 
 
 def _components(sigs: np.ndarray, per_band, threshold: float) -> np.ndarray:

@@ -82,43 +82,22 @@ def relabel(sigs: np.ndarray, ties: np.ndarray, rows: np.ndarray, where: np.ndar
     touched = np.zeros(len(rows), dtype=bool)
     table = np.zeros(1 << 24, dtype=bool)
     for b in range(C.BANDS):
-        touched |= _holding(bands[b], np.unique(changed_bands[b]), table)
+        touched |= C.holding(bands[b], np.unique(changed_bands[b]), table)
     within = np.zeros(n, dtype=bool)
     within[rows[touched]] = True
     # (A deleted document's group is among them: whatever it was joined to shared a band value with it.)
     hit = np.unique(label[within])
     hit = hit[hit >= 0]
     if len(hit):
-        within |= _holding(label, hit)
+        in_hit = np.zeros(int(label.max()) + 2, dtype=bool)  # the last entry, for label -1, stays False
+        in_hit[hit] = True
+        within |= in_hit[label]
     # 2. The groups within, from the whole runs of their band values; the rest keep their old groups.
     fresh = C.labels_of(sigs, rows, keys=ties, within=within, bands=bands)
     label[within | ~now] = -1
     top = label.max() + 1
     label[within] = np.where(fresh[within] >= 0, fresh[within] + top, -1)
     return label
-
-
-def _holding(col: np.ndarray, values: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
-    """Which entries of col (u32, or labels) are among the (sorted, distinct) values: a first cut on a
-    table of the values' top 24 bits, the exact test on what passes it."""
-    out = np.zeros(len(col), dtype=bool)
-    if not len(values):
-        return out
-    shift = max(0, int(col.dtype.itemsize * 8 - 24)) if col.dtype.kind == "u" else 0
-    if shift == 0:  # labels: small numbers, a table of them outright
-        table = np.zeros(int(values.max()) + 1, dtype=bool)
-        table[values] = True
-        inside = (col >= 0) & (col <= values.max())
-        out[inside] = table[col[inside]]
-        return out
-    if table is None:
-        table = np.zeros(1 << 24, dtype=bool)
-    table[values >> shift] = True
-    maybe = np.flatnonzero(table[col >> shift])
-    table[values >> shift] = False  # the table is clean again for the next call
-    at = np.searchsorted(values, col[maybe])
-    out[maybe] = values[np.minimum(at, len(values) - 1)] == col[maybe]
-    return out
 
 
 def _old_place(old: Stored, d: int) -> tuple[str, int]:
