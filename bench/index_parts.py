@@ -4,8 +4,8 @@
 
 Parts: Whoosh's files by kind (stored fields, term dictionary, postings, the date column...), each
 companion's blocks (engine/FORMAT.md) with the postings data split by kind of key and by encoding
-(ARRAY of u32 document numbers, BITMAP), the document records split into term counts and the folded
-title and body views, and the index-wide files (vocab.bin, copies.bin). The companions are read as
+(ARRAY of u16 or u32 document numbers, BITMAP), the document records split into the folded
+title and body views, the word view and the facet values, and the index-wide files (vocab.bin, copies.bin). The companions are read as
 FORMAT.md describes them, not through the engine. With --corpus the text size (UTF-8 bytes of title and
 text) gives each part's share of the "index / text" ratio.
 """
@@ -57,15 +57,10 @@ def companion_parts(path: Path, parts: Counter) -> int:
         doc_off.frombytes(mm[docoffs:docs_start])
         names = ("folded title", "folded body", "word view", "facet values")
         sizes = [0, 0, 0, 0]
-        counts = 0
         for d in range(ndocs):
-            rec = docs_start + doc_off[d]
-            clen = struct.unpack_from("<I", mm, rec)[0]
-            counts += 4 + clen
-            pieces = mm[rec + 4 + clen : docs_start + doc_off[d + 1]].split(F.VIEW_SEP)
+            pieces = mm[docs_start + doc_off[d] : docs_start + doc_off[d + 1]].split(F.VIEW_SEP)
             for i, piece in enumerate(pieces[:4]):
                 sizes[i] += len(piece) + (1 if i < len(pieces) - 1 else 0)  # with its separator
-        parts["companion records: term counts"] += counts
         for name, size in zip(names, sizes):
             parts[f"companion records: {name}"] += size
         parts["companion: dates + tie keys + indexed at"] += 12 * ndocs

@@ -172,16 +172,56 @@ def test_bigram_candidates_hold_every_phrase_holder(searcher):
         assert view.verified(candidates, pattern) == truth, ph
 
 
-def test_stored_counts_are_the_body_syllable_counts(searcher):
+def _longest_repeat(tokens: list[str]) -> int:
+    best = run = 0
+    for i, t in enumerate(tokens):
+        run = run + 1 if i and tokens[i - 1] == t else 1
+        best = max(best, run)
+    return best
+
+
+def test_counted_syllables_are_the_body_syllable_counts(searcher):
+    """What BM25 counts in a folded view (format.count_in) is how often each syllable occurs, repeats next
+    to each other included, up to three in a row."""
     from collections import Counter
 
-    view = searcher.segments
-    for d, _, body in _views(searcher):
-        hashes, counts = view.term_counts(d)
-        assert list(hashes) == sorted(hashes)
-        stored = dict(zip(hashes, counts))
-        expected = Counter(body.decode("utf-8").split())
-        assert stored == {F.syllable_hash(k): min(n, 255) for k, n in expected.items()}
+    checked = 0
+    for d, title, body in _views(searcher):
+        for view in (title, body):
+            tokens = view.decode("utf-8").split()
+            if _longest_repeat(tokens) > 3:
+                continue
+            for k, n in Counter(tokens).items():
+                assert F.count_in(view, F.padded(k), F.padded(f"{k} {k}")) == n, (d, k)
+                checked += 1
+    assert checked > 500
+    assert F.count_in(b" a a a b a ", b" a ", b" a a ") == 4
+    assert F.count_in(b" b c ", b" a ", b" a a ") == 0
+
+
+@pytest.mark.parametrize("ndocs", [F.NARROW_DOCS, F.NARROW_DOCS + 1])
+def test_array_postings_are_narrow_while_every_number_fits(tmp_path, ndocs):
+    """ARRAY postings hold u16 document numbers in a file of up to 65,536 documents, u32 above; both
+    read back the same numbers, the last document's included."""
+    from ttdn_search.engine.builder import Builder
+    from ttdn_search.engine.companion import Companion
+
+    b = Builder()
+    rare = {0, 1, 777, ndocs - 2, ndocs - 1}
+    for d in range(ndocs):
+        b.add(["fx"] if d in rare else [], F.pack_views("", "", "", {}), 0)
+    path = tmp_path / "seg.ttdn"
+    b.write(path)
+    comp = Companion(path)
+    try:
+        kind, df, _, length = comp._entry("fx")
+        assert (kind, df) == (F.ARRAY, 5)
+        assert length == 5 * (2 if ndocs <= F.NARROW_DOCS else 4)
+        assert sorted(B.members(comp.bitmap("fx"))) == sorted(rare)
+        assert dict(comp.iter_postings())["fx"].tolist() == sorted(rare)
+        assert B.members(comp.all_of(["fx"], within=1 << (ndocs - 1))) == [ndocs - 1]
+    finally:
+        comp.close()
 
 
 def test_facet_counts_are_the_same_either_way(searcher, monkeypatch):

@@ -118,6 +118,7 @@ class Builder:
         entries = bytearray()
         bucket_offs = array("Q")
         nbytes = (ndocs + 7) >> 3
+        code = F.array_code(ndocs)
         for bucket in buckets:
             bucket_offs.append(len(entries))
             for k in bucket:
@@ -130,7 +131,7 @@ class Builder:
                     blob = from_ids(ids, ndocs).to_bytes(nbytes, "little")
                     kind = F.BITMAP
                 else:
-                    blob = ids.tobytes()
+                    blob = (ids if code == "I" else array(code, ids)).tobytes()
                     kind = F.ARRAY
                 entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob)) + kb
                 data += blob

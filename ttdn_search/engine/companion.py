@@ -2,7 +2,7 @@
 
 A companion holds what matching, facets and ranking need of one Whoosh segment's documents: postings of
 folded syllables, title syllables, facet values, months and hashed syllable pairs; the document frequency
-of every pyvi word; and per document its record (syllable counts, folded and word views, facet values)
+of every pyvi word; and per document its record (folded and word views, facet values)
 and date. The layout, byte by byte, is FORMAT.md; every key and record part is built in format.py.
 
 Why: Whoosh's matchers walk postings one document at a time in Python; for a query of common syllables
@@ -102,6 +102,7 @@ class Companion:
             self.close()
             raise
         self.nbytes = (self.ndocs + 7) >> 3
+        self._code = F.array_code(self.ndocs)  # of the ARRAY postings
         self.everything = full(self.ndocs)
         self._months: dict[str, int] | None = None
 
@@ -197,7 +198,7 @@ class Companion:
         kind, df, off, length = entry
         start = self._data + off
         self._check(start, start + length)
-        ids = array("I")
+        ids = array(self._code)
         ids.frombytes(self._mm[start : start + length])
         return ids
 
@@ -208,7 +209,7 @@ class Companion:
         raw = self._mm[start : start + length]
         if kind == F.BITMAP:
             return int.from_bytes(raw, "little")
-        ids = array("I")
+        ids = array(self._code)
         ids.frombytes(raw)
         return from_ids(ids, self.ndocs)
 
@@ -235,7 +236,7 @@ class Companion:
             if kind == F.BITMAP:
                 ids = members(int.from_bytes(raw, "little"))
             else:
-                ids = array("I")
+                ids = array(self._code)
                 ids.frombytes(raw)
             yield key, ids
 
@@ -258,30 +259,21 @@ class Companion:
         return self._mm[self._sigs_at : end]
 
     def raw_doc(self, docnum: int) -> bytes:
-        s, _, e = self._record(docnum)
+        s, e = self._record(docnum)
         return self._mm[s:e]
 
-    def _record(self, docnum: int) -> tuple[int, int, int]:
-        """Where a document's record starts, where its text views start, and where it ends."""
+    def _record(self, docnum: int) -> tuple[int, int]:
+        """Where a document's record starts and where it ends."""
         at = self._docoffs + 8 * docnum
         self._check(at, at + 16)
         s, e = struct.unpack_from("<QQ", self._mm, at)
         base = self._docoffs + 8 * (self.ndocs + 1)
         self._check(base + s, base + e)
-        counts = struct.unpack_from("<I", self._mm, base + s)[0]
-        return base + s, base + s + 4 + counts, base + e
-
-    def term_counts(self, docnum: int) -> tuple[array, bytes]:
-        """(syllable hashes ascending, their counts) of the document's body (see `format.term_counts`)."""
-        s, start, _ = self._record(docnum)
-        n = (start - s - 4) // 5
-        hashes = array("I")
-        hashes.frombytes(self._mm[s + 4 : s + 4 + 4 * n])
-        return hashes, self._mm[s + 4 + 4 * n : start]
+        return base + s, base + e
 
     def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
         """(folded title, folded body, exact word view) of a document, as `format.pack_views` stored them."""
-        _, start, end = self._record(docnum)
+        start, end = self._record(docnum)
         mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
@@ -292,12 +284,12 @@ class Companion:
 
     def contains_folded(self, docnum: int, pattern: bytes) -> bool:
         """True when the document's folded title or body holds the pattern (searched in place, no copy)."""
-        _, start, end = self._record(docnum)
+        start, end = self._record(docnum)
         find = self._mm.find
         end = find(F.VIEW_SEP, find(F.VIEW_SEP, start, end) + 1, end)  # after the body
         return find(pattern, start, end) >= 0
 
     def facet_keys(self, docnum: int) -> bytes:
         """The document's facet values: b"name\\x1fvalue" items separated by FACET_SEP."""
-        _, start, end = self._record(docnum)
+        start, end = self._record(docnum)
         return self._mm[self._mm.rfind(F.VIEW_SEP, start, end) + 1 : end]

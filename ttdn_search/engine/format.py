@@ -11,14 +11,13 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
-from collections import Counter
 
 from ttdn_search.normalize import FoldTable
 
 # The one version of the companion format. It is written into every file's magic and into the index's
 # ttdn.json (`format_version`), and both are checked on open: an index written by another format is
 # told to rebuild, never misread.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 MAGIC_PREFIX = b"TTDNC"
 MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
 assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
@@ -29,7 +28,8 @@ ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data lengt
 BITMAP, ARRAY, COUNT = 1, 0, 2  # entry kinds; COUNT: a document frequency alone, no postings
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
 BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
-MAX_COUNT = 255  # a body syllable's count is stored in one byte
+# ARRAY postings hold u16 document numbers in a file of at most this many documents, u32 in a larger one.
+NARROW_DOCS = 1 << 16
 SIG_BYTES = 132  # each document's copy signature (engine/copies.py): what finds its copies
 # Every PAGE bytes of the file before the checksum block have a crc32 in it (see `page_checks`).
 PAGE_BITS = 12
@@ -47,6 +47,11 @@ def magic_version(magic: bytes) -> int | None:
         return None
     digits = magic[len(MAGIC_PREFIX):].split(b"\n", 1)[0]
     return int(digits) if digits.isdigit() else None
+
+
+def array_code(ndocs: int) -> str:
+    """The `array` type code of a file's ARRAY postings: "H" (u16) when every document number fits, else "I"."""
+    return "H" if ndocs <= NARROW_DOCS else "I"
 
 
 def page_checks(buf, end: int) -> bytes:
@@ -180,10 +185,9 @@ def has_exact_key(key: str) -> bool:
 
 
 def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]],
-             exact: set[str] = frozenset()) -> tuple[list[str], set[int], bytes]:
-    """Every companion key of one document, its bigram buckets and its body's syllable counts (see
-    `term_counts`), computed in the indexing workers. `exact`: the document's syllable keys with their
-    diacritics."""
+             exact: set[str] = frozenset()) -> tuple[list[str], set[int]]:
+    """Every companion key of one document and its bigram buckets, computed in the indexing workers.
+    `exact`: the document's syllable keys with their diacritics."""
     title_tokens = title_folded.split()
     body_tokens = body_folded.split()
     title = set(title_tokens)
@@ -197,30 +201,27 @@ def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, l
     if len(date) >= 7:
         keys.append(month_key(date[:7]))
     # Title and body apart: a pair across the end of the title is no phrase of the article.
-    return keys, bigrams(title_tokens) | bigrams(body_tokens), term_counts(body_tokens)
+    return keys, bigrams(title_tokens) | bigrams(body_tokens)
 
 
-def term_counts(tokens: list[str]) -> bytes:
-    """How often each folded syllable occurs in the body: the crc32 of each distinct syllable, ascending
-    (uint32), then each one's count (a byte, at most 255). The ranker's BM25 looks a query syllable up
-    by bisection instead of counting it in the body text, which is most of the cost of scoring."""
-    h = _HASH
-    counts = sorted((h[k], n) for k, n in Counter(tokens).items())
-    return array("I", [k for k, _ in counts]).tobytes() + bytes(min(n, MAX_COUNT) for _, n in counts)
-
-
-def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]],
-               counts: bytes = b"") -> bytes:
-    """A document's record, what the re-ranker and the facet counter read of it: the body's syllable
-    counts (see `term_counts`) after their length (uint32), then, VIEW_SEP-separated, the folded
-    syllables of the title and of the body, each padded with spaces so " a b " finds a phrase at either
-    end; the exact word view (pyvi's words joined by "_", title line first); its facet values
-    ("name\\x1fvalue", separated by FACET_SEP)."""
+def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]]) -> bytes:
+    """A document's record, what the re-ranker and the facet counter read of it, VIEW_SEP-separated: the
+    folded syllables of the title and of the body, each padded with spaces so " a b " finds a phrase at
+    either end (and `count_in` a syllable's count); the exact word view (pyvi's words joined by "_",
+    title line first); its facet values ("name\\x1fvalue", separated by FACET_SEP)."""
     facet_keys = FACET_SEP.decode().join(f"{name}{NAME_SEP}{v}" for name, values in facets.items() for v in values)
-    return struct.pack("<I", len(counts)) + counts + VIEW_SEP.join(
+    return VIEW_SEP.join(
         (f" {title_folded} ".encode("utf-8"), f" {body_folded} ".encode("utf-8"), f" {words} ".encode("utf-8"),
          facet_keys.encode("utf-8"))
     )
+
+
+def count_in(view: bytes, pat: bytes, twice: bytes) -> int:
+    """How often a padded syllable (`pat`, " a ") occurs in a padded folded view: bytes.count does not
+    overlap, so a syllable repeated next to itself (" a a ") shares a space and is counted again through
+    `twice` (" a a "); exact up to three in a row."""
+    n = view.count(pat)
+    return n + view.count(twice) if n else 0
 
 
 def split_facet_items(raw: bytes) -> list[bytes]:

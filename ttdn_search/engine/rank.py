@@ -10,7 +10,6 @@ in the body), exact-diacritic evidence and, for short queries, whole-word eviden
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import at_least, count_planes, highest, members
@@ -42,7 +41,7 @@ class Ranker:
         n = max(view.ndocs, 1)
         self.avgdl = view.avg_doc_bytes or 1.0
         terms = dict.fromkeys(k for r in self.runs for k in r.folded)
-        self.terms = [(F.padded(k), self._idf(view.df(F.folded_key(k)), n), F.syllable_hash(k)) for k in terms]
+        self.terms = [(F.padded(k), self._idf(view.df(F.folded_key(k)), n), F.padded(f"{k} {k}")) for k in terms]
         self.phrases = []
         for r in self.runs:
             pats = [F.padded(f"{a} {b}") for a, b in zip(r.folded, r.folded[1:])]
@@ -71,20 +70,16 @@ class Ranker:
 
     def score(self, docnums: list[int]) -> list[tuple[float, int]]:
         """(score, document) of each, best first (ties by document number)."""
-        views, term_counts = self.view.views, self.view.term_counts
+        views, count_in = self.view.views, F.count_in
         k1, b, avgdl = BM25_K1, BM25_B, self.avgdl
         raw = []
         for d in docnums:
             title, body, words = views(d)
-            hashes, counts = term_counts(d)
-            nterms = len(hashes)
             dl = len(title) + len(body)
             norm = k1 * (1 - b + b * dl / avgdl)
             bm = 0.0
-            for pat, idf, h in self.terms:
-                # The body's count from the stored counts (bisection), the short title's by counting.
-                i = bisect_left(hashes, h)
-                tf = (counts[i] if i < nterms and hashes[i] == h else 0) + 2 * title.count(pat)
+            for pat, idf, twice in self.terms:
+                tf = count_in(body, pat, twice) + 2 * count_in(title, pat, twice)
                 if tf:
                     bm += idf * tf * (k1 + 1) / (tf + norm)
             raw.append((bm, self._bonus(title, body, words), d))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,10 +224,6 @@ class Segments:
     def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
         comp, local = self._locate(docnum)
         return comp.views(local)
-
-    def term_counts(self, docnum: int) -> tuple[array, bytes]:
-        comp, local = self._locate(docnum)
-        return comp.term_counts(local)
 
     def facet_keys(self, docnum: int) -> bytes:
         comp, local = self._locate(docnum)
