@@ -286,6 +286,11 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
     pending = 0
     known_stamps: list = []
     floor = max(floor, _stamp_of(index_dir))
+    # ttdn.json was written after the index's last commit (its generation is the one this run starts from):
+    # its stamp is the latest in the index, and each commit of this run raises it (TtdnWriter.floor_covers).
+    meta = read_meta(index_dir) if store is not None else {}
+    floor_covers = (start_generation is not None and meta.get("vocab_generation") == start_generation
+                    and type(meta.get("stamp")) is int)
 
     def stamps_of_updated(tie: int, sig: bytes) -> int:  # read from the index on the run's first update
         if not known_stamps:
@@ -307,7 +312,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                 store = store or _create(index_dir)
                 writer = store.writer()
                 writer.kept, writer.kept_new = (kept, True) if kept is not None else (stamps_of_updated, False)
-                writer.floor = floor
+                writer.floor, writer.floor_covers = floor, floor_covers
             update = doc["id"] in existing
             writer.add_prepared(doc, update)
             if update:
@@ -320,10 +325,10 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
                 progress(1)
             if pending >= batch_size:
                 writer.commit()
-                writer, pending = None, 0
+                floor, writer, pending = max(floor, writer.stamped), None, 0
         if writer is not None:
             writer.commit()
-            writer = None
+            floor, writer = max(floor, writer.stamped), None
         if store is None or not (report.added or report.updated or report.unchanged or report.duplicates):
             raise NothingToIndex(_nothing_found(paths, report, index_dir, store is None))
         small = merge_small(store.segment_sizes())  # engine/merging.py: the policy
@@ -333,6 +338,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             # merge's other documents are in it already), and their companions go with the merge.
             merging_new = words_of(store, set(small) - segments_before)
             writer = store.writer()
+            writer.floor, writer.floor_covers = floor, floor_covers
             writer.commit(merge=small)
             merged, writer = writer.merged, None
     finally:

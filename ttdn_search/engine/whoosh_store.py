@@ -112,6 +112,10 @@ class TtdnWriter(SegmentWriter):
         # The latest stamp the index ever gave (ttdn.json "stamp", carried over by a rebuild): a commit stamps
         # later still, even when the articles stamped last were merged away or the clock went back.
         self.floor = 0
+        # True when `floor` is known to be at least every stamp in the index (no commit since ttdn.json was
+        # written, or only this run's, whose stamps the run added to it): a commit then reads no companion.
+        self.floor_covers = False
+        self.stamped = 0  # the stamp this writer's commit gave its documents
 
     def add_prepared(self, doc: dict, update: bool) -> None:
         """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
@@ -191,7 +195,7 @@ class TtdnWriter(SegmentWriter):
         already in the index, so that `ttdn watch` (which remembers the latest stamp it saw) never misses
         a commit made in the same second as the one before."""
         latest = max(self.companion.added, default=0)  # merged documents keep their own
-        for seg in segments:
+        for seg in () if self.floor_covers else segments:
             if seg.segment_id() == self.newsegment.segment_id():
                 continue
             comp = Companion(companion_path(self.storage.folder, seg.segment_id()))
@@ -199,7 +203,8 @@ class TtdnWriter(SegmentWriter):
                 latest = max(latest, max(comp.added, default=0))
             finally:
                 comp.close()
-        return max(int(time.time()), latest + 1, self.floor + 1)
+        self.stamped = max(int(time.time()), latest + 1, self.floor + 1)
+        return self.stamped
 
 
 def toc_path(folder: Path, generation: int) -> Path:
