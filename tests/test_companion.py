@@ -172,6 +172,34 @@ def test_bigram_candidates_hold_every_phrase_holder(searcher):
         assert view.verified(candidates, pattern) == truth, ph
 
 
+def test_word_view_holders_across_segments_are_the_documents_holding_the_words(tmp_path):
+    """Segments.words_holding (typed diacritics, checked segment by segment) keeps exactly the documents
+    whose word view, joiners as spaces, holds every pattern, whichever documents it is given."""
+    import random
+
+    samples = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
+    d = tmp_path / "ix"
+    build_index([samples], d, jobs=1, batch_size=4)
+    with Searcher(d) as s:
+        view = s.segments
+        assert len(view.parts) > 2
+        everyone = list(range(view.ndocs))
+        syllables = {n: view.views(n)[2].translate(F.WORDS_AS_SYLLABLES) for n in everyone}
+        rng = random.Random(7)
+        patterns = []
+        for n in everyone:
+            words = syllables[n].decode("utf-8").split()
+            for size in (1, 2, 3):
+                at = rng.randrange(max(1, len(words) - size))
+                patterns.append(F.padded(" ".join(words[at : at + size])))
+        patterns.append(F.padded("không có ở đâu cả"))
+        for _ in range(60):
+            pats = rng.sample(patterns, rng.choice((1, 2)))
+            some = sorted(rng.sample(everyone, rng.randrange(1, len(everyone) + 1)))
+            truth = [n for n in some if all(p in syllables[n] for p in pats)]
+            assert view.words_holding(some, pats) == truth
+
+
 def _longest_repeat(tokens: list[str]) -> int:
     best = run = 0
     for i, t in enumerate(tokens):

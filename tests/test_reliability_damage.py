@@ -206,3 +206,34 @@ def test_every_flip_in_the_table_of_contents_is_found(built, tmp_path):
     (d / "ttdn.json").write_text(json.dumps(meta), "utf-8")
     with Searcher(d) as s:
         assert s.doc_count == 400
+
+
+@pytest.mark.parametrize("block", ["docoffs", "docs"])
+def test_verifying_phrases_checks_every_record_page_it_reads(built, tmp_path, block):
+    """Companion.holding (a phrase's verification, record after record) checks each page of the records
+    and offsets it reads: a flipped byte there is reported, never matched or missed silently."""
+    import shutil
+
+    from ttdn_search.engine.companion import Companion
+
+    d = tmp_path / "ix"
+    shutil.copytree(built, d)
+    (comp,) = d.glob("*.ttdn")
+    start, end = _blocks(comp)[block]
+    c = Companion(comp)
+    try:
+        everyone = list(range(c.ndocs))
+        pattern = F.phrase_pattern(c.views(c.ndocs - 1)[1].decode("utf-8").split()[:2])  # a pair the last one has
+        clean = c.holding(everyone, pattern)
+        assert clean == [n for n in everyone if c.contains_folded(n, pattern)] and clean
+    finally:
+        c.close()
+    data = bytearray(comp.read_bytes())
+    data[(start + end) // 2] ^= 0x10
+    comp.write_bytes(bytes(data))
+    c = Companion(comp)
+    try:
+        with pytest.raises(CompanionMissing, match="--rebuild"):
+            c.holding(everyone, pattern)
+    finally:
+        c.close()

@@ -105,6 +105,7 @@ class Companion:
         self._code = F.array_code(self.ndocs)  # of the ARRAY postings
         self.everything = full(self.ndocs)
         self._months: dict[str, int] | None = None
+        self._offs: array | None = None
 
     def verify(self) -> None:
         """Check every page of the file (raises CompanionMissing on the first damaged one)."""
@@ -288,6 +289,58 @@ class Companion:
         find = self._mm.find
         end = find(F.VIEW_SEP, find(F.VIEW_SEP, start, end) + 1, end)  # after the body
         return find(pattern, start, end) >= 0
+
+    def holding(self, docnums: list[int], pattern: bytes) -> list[int]:
+        """The documents of `docnums` (ascending) whose folded title or body holds the pattern: the loop of
+        `contains_folded` in one call, the record offsets read once and the page check skipped for pages
+        already checked (a verification visits tens of thousands of records at a million articles)."""
+        offs = self._offsets()
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        ok, check = self._ok, self._check
+        find = self._mm.find
+        sep = F.VIEW_SEP
+        bits = F.PAGE_BITS
+        out = []
+        for d in docnums:
+            s = base + offs[d]
+            e = base + offs[d + 1]
+            if ok.find(0, s >> bits, ((e - 1) >> bits) + 1) >= 0:
+                check(s, e)
+            if find(pattern, s, find(sep, find(sep, s, e) + 1, e)) >= 0:
+                out.append(d)
+        return out
+
+    def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
+        """The documents of `docnums` (ascending) whose word view, pyvi's joiners and the title's line break
+        read as spaces (format.WORDS_AS_SYLLABLES), holds every pattern: what typed diacritics require."""
+        offs = self._offsets()
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        ok, check, mm = self._ok, self._check, self._mm
+        find = mm.find
+        sep = F.VIEW_SEP
+        bits = F.PAGE_BITS
+        table = F.WORDS_AS_SYLLABLES
+        out = []
+        for d in docnums:
+            s = base + offs[d]
+            e = base + offs[d + 1]
+            if ok.find(0, s >> bits, ((e - 1) >> bits) + 1) >= 0:
+                check(s, e)
+            j = find(sep, find(sep, s, e) + 1, e) + 1
+            syllables = mm[j : find(sep, j, e)].translate(table)
+            if all(p in syllables for p in patterns):
+                out.append(d)
+        return out
+
+    def _offsets(self) -> array:
+        """The doc offsets block (relative to the docs block), read and checked once per open file."""
+        if self._offs is None:
+            end = self._docoffs + 8 * (self.ndocs + 1)
+            self._check(self._docoffs, end)
+            offs = array("Q")
+            offs.frombytes(self._mm[self._docoffs : end])
+            self._offs = offs
+        return self._offs
 
     def facet_keys(self, docnum: int) -> bytes:
         """The document's facet values: b"name\\x1fvalue" items separated by FACET_SEP."""

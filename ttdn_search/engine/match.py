@@ -152,8 +152,7 @@ class Evaluator:
         view = self.view
         holders = view.verified(view.phrase_candidates(folded, bm), F.phrase_pattern(folded))
         if exact:
-            pattern = F.padded(" ".join(keys))
-            holders = [d for d in holders if pattern in view.views(d)[2].translate(F.WORDS_AS_SYLLABLES)]
+            holders = view.words_holding(holders, [F.padded(" ".join(keys))])
         return from_ids(holders, view.ndocs)
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
@@ -161,13 +160,7 @@ class Evaluator:
         # The bigram buckets narrow the matches down; each one left is searched in place.
         holders = view.verified(view.phrase_candidates(run.folded, bm), F.phrase_pattern(run.folded))
         if run.accented:
-            exact = padded_keys(run.keys)
-            kept = []
-            for d in holders:
-                syllables = view.views(d)[2].translate(F.WORDS_AS_SYLLABLES)
-                if all(k in syllables for k in exact):
-                    kept.append(d)
-            holders = kept
+            holders = view.words_holding(holders, padded_keys(run.keys))
         return from_ids(holders, view.ndocs)
 
 

@@ -238,7 +238,23 @@ class Segments:
         those holding them as a phrase): what `verified` then tests."""
         return self.all_of([F.bigram_key(b) for b in F.bigrams(folded)], within)
 
+    def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
+        """The documents of `docnums` (ascending) whose word view holds every pattern (Companion.words_holding)."""
+        out: list[int] = []
+        lo = 0
+        for comp, offset in self.parts:
+            hi = bisect.bisect_left(docnums, offset + comp.ndocs, lo)
+            if hi > lo:
+                held = comp.words_holding([d - offset for d in docnums[lo:hi]], patterns)
+                out.extend([offset + d for d in held])
+            lo = hi
+        return out
+
     def verified(self, maybe: int, pattern: bytes) -> list[int]:
         """The documents of `maybe` whose folded title or body holds the pattern, ascending."""
-        contains = self.contains_folded
-        return [d for d in members(maybe) if contains(d, pattern)]
+        out: list[int] = []
+        for comp, offset in self.parts:  # ascending offsets
+            local = maybe >> offset & comp.everything
+            if local:
+                out.extend([offset + d for d in comp.holding(members(local), pattern)])
+        return out
