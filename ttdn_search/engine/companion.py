@@ -118,7 +118,10 @@ class Companion:
         if start < 0 or end > self._checks_at:
             raise CompanionMissing(_rebuild_hint(self.path, f"bị hỏng (vị trí {start}-{end} nằm ngoài tệp)"))
         ok = self._ok
-        for page in range(start >> F.PAGE_BITS, ((end - 1) >> F.PAGE_BITS) + 1):
+        first, last = start >> F.PAGE_BITS, ((end - 1) >> F.PAGE_BITS) + 1
+        if ok.find(0, first, last) < 0:  # every page checked already (the common case): one C scan
+            return
+        for page in range(first, last):
             if not ok[page]:
                 lo = page << F.PAGE_BITS
                 if zlib.crc32(self._mm[lo : min(lo + F.PAGE, self._checks_at)]) != self._crcs[page]:
