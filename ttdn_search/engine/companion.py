@@ -295,45 +295,40 @@ class Companion:
 
     def holding(self, docnums: list[int], pattern: bytes) -> list[int]:
         """The documents of `docnums` (ascending) whose folded title or body holds the pattern: the loop of
-        `contains_folded` in one call, the record offsets read once and the page check skipped for pages
-        already checked (a verification visits tens of thousands of records at a million articles)."""
-        offs = self._offsets()
-        base = self._docoffs + 8 * (self.ndocs + 1)
-        ok, check = self._ok, self._check
+        `contains_folded` in one call (a verification visits tens of thousands of records at a million
+        articles)."""
         find = self._mm.find
         sep = F.VIEW_SEP
-        bits = F.PAGE_BITS
-        out = []
-        for d in docnums:
-            s = base + offs[d]
-            e = base + offs[d + 1]
-            if ok.find(0, s >> bits, ((e - 1) >> bits) + 1) >= 0:
-                check(s, e)
-            if find(pattern, s, find(sep, find(sep, s, e) + 1, e)) >= 0:
-                out.append(d)
-        return out
+        return [d for d, s, e in self._located(docnums) if find(pattern, s, find(sep, find(sep, s, e) + 1, e)) >= 0]
 
     def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
         """The documents of `docnums` (ascending) whose word view, pyvi's joiners and the title's line break
         read as spaces (format.WORDS_AS_SYLLABLES), holds every pattern: what typed diacritics require."""
-        offs = self._offsets()
-        base = self._docoffs + 8 * (self.ndocs + 1)
-        ok, check, mm = self._ok, self._check, self._mm
+        mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
-        bits = F.PAGE_BITS
         table = F.WORDS_AS_SYLLABLES
         out = []
-        for d in docnums:
-            s = base + offs[d]
-            e = base + offs[d + 1]
-            if ok.find(0, s >> bits, ((e - 1) >> bits) + 1) >= 0:
-                check(s, e)
+        for d, s, e in self._located(docnums):
             j = find(sep, find(sep, s, e) + 1, e) + 1
             syllables = mm[j : find(sep, j, e)].translate(table)
             if all(p in syllables for p in patterns):
                 out.append(d)
         return out
+
+    def _located(self, docnums):
+        """(document, record start, record end) of each document, its record's pages checked: the record
+        offsets read once per open file, and the full check only for a page not yet checked."""
+        offs = self._offsets()
+        base = self._docoffs + 8 * (self.ndocs + 1)
+        ok, check = self._ok, self._check
+        bits = F.PAGE_BITS
+        for d in docnums:
+            s = base + offs[d]
+            e = base + offs[d + 1]
+            if ok.find(0, s >> bits, ((e - 1) >> bits) + 1) >= 0:
+                check(s, e)
+            yield d, s, e
 
     def _offsets(self) -> array:
         """The doc offsets block (relative to the docs block), read and checked once per open file."""
