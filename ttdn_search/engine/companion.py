@@ -286,17 +286,10 @@ class Companion:
         k = find(sep, j + 1, end)
         return mm[start:i], mm[i + 1 : j], mm[j + 1 : k]
 
-    def contains_folded(self, docnum: int, pattern: bytes) -> bool:
-        """True when the document's folded title or body holds the pattern (searched in place, no copy)."""
-        start, end = self._record(docnum)
-        find = self._mm.find
-        end = find(F.VIEW_SEP, find(F.VIEW_SEP, start, end) + 1, end)  # after the body
-        return find(pattern, start, end) >= 0
-
     def holding(self, docnums: list[int], pattern: bytes) -> list[int]:
-        """The documents of `docnums` (ascending) whose folded title or body holds the pattern: the loop of
-        `contains_folded` in one call (a verification visits tens of thousands of records at a million
-        articles)."""
+        """The documents of `docnums` (ascending) whose folded title or body holds the pattern, searched
+        in place, no copy; one call per segment (a verification visits tens of thousands of records at a
+        million articles)."""
         find = self._mm.find
         sep = F.VIEW_SEP
         return [d for d, s, e in self._located(docnums) if find(pattern, s, find(sep, find(sep, s, e) + 1, e)) >= 0]

@@ -4,7 +4,7 @@ other boilerplate) form one group.
 Method (chosen on news-20k, bench/copies_eval.py and BENCHMARKS.md "Copies"): an article's folded
 syllables (title then body, as the index folds them) cut into overlapping shingles of SHINGLE syllables;
 a MinHash signature of NPERM values over the shingle set, cut into BANDS bands of ROWS values, each band
-hashed to a u32 and kept in the companion (format 7). Two articles that share a band are a candidate pair;
+hashed to a u32 and kept in the companion (since format 7). Two articles that share a band are a candidate pair;
 a candidate pair is a pair of copies when the Jaccard resemblance of the two shingle sets, estimated from
 the signatures (the share of equal values, corrected for chance agreement), is at least THRESHOLD. Groups are the connected components of
 the pairs among the live articles, so they depend on the set of articles only, never on the order or the

@@ -229,10 +229,6 @@ class Segments:
         comp, local = self._locate(docnum)
         return comp.facet_keys(local)
 
-    def contains_folded(self, docnum: int, pattern: bytes) -> bool:
-        comp, local = self._locate(docnum)
-        return comp.contains_folded(local, pattern)
-
     def phrase_candidates(self, folded: list[str], within: int) -> int:
         """Documents of `within` holding every adjacent pair of the syllables (hashed, so a superset of
         those holding them as a phrase): what `verified` then tests."""
