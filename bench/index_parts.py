@@ -4,8 +4,8 @@
 
 Parts: Whoosh's files by kind (stored fields, term dictionary, postings, the date column...), each
 companion's blocks (engine/FORMAT.md) with the postings data split by kind of key and by encoding
-(ARRAY of u16 or u32 document numbers, BITMAP), the document records split into the folded
-title and body views, the word view and the facet values, and the index-wide files (vocab.bin, copies.bin). The companions are read as
+(ARRAY of u16 or u32 document numbers, BITMAP), the document records (syllable codes, FORMAT.md) split
+into the folded title and body views, the word view and the facet values, the code table, and the index-wide files (vocab.bin, copies.bin). The companions are read as
 FORMAT.md describes them, not through the engine. With --corpus the text size (UTF-8 bytes of title and
 text) gives each part's share of the "index / text" ratio.
 """
@@ -34,16 +34,17 @@ KEY_KINDS = {"f": "f: folded syllables", "e": "e: exact syllables", "t": "t: tit
 def companion_parts(path: Path, parts: Counter) -> int:
     """Adds one companion's blocks to parts; returns its documents."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len, checks = F.HEAD.unpack_from(mm, 0)
+        (magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len, codes_len, _,
+         checks) = F.HEAD.unpack_from(mm, 0)
         table_end = buckets + 8 * (nbuckets + 1)
         data_start = struct.unpack_from("<Q", mm, buckets + 8 * nbuckets)[0]
         parts["companion: header + bucket table"] += table_end
         at = table_end
         while at < data_start:  # the entries
-            klen, kind, df, off, length = F.ENTRY.unpack_from(mm, at)
+            klen, kind, df, off, length, _ = F.ENTRY.unpack_from(mm, at)
             key = mm[at + F.ENTRY.size : at + F.ENTRY.size + klen].decode("utf-8")
             at += F.ENTRY.size + klen
-            name = KEY_KINDS.get(key[:1], "other keys")
+            name = "code only (CODE)" if kind == F.CODE else KEY_KINDS.get(key[:1], "other keys")
             parts[f"companion entries: {name}"] += F.ENTRY.size + klen
             if length:
                 enc = "BITMAP" if kind == F.BITMAP else "ARRAY"
@@ -66,6 +67,7 @@ def companion_parts(path: Path, parts: Counter) -> int:
         parts["companion: dates + tie keys + indexed at"] += 12 * ndocs
         parts["companion: copy signatures"] += F.SIG_BYTES * ndocs
         parts["companion: key list"] += keylist_len
+        parts["companion: code table (syllables in code order)"] += codes_len
         parts["companion: page checksums"] += len(mm) - checks
         return ndocs
 

@@ -61,8 +61,8 @@ def sizes(view, every: int) -> dict:
         if i % every:
             continue
         sampled += comp.ndocs
-        for key, (kind, df, off, length) in comp._iter_entries():
-            if kind == F.COUNT:
+        for key, (kind, df, off, length, _) in comp._iter_entries():
+            if kind in (F.COUNT, F.CODE):
                 continue
             raw = bytes(comp._mm[comp._data + off : comp._data + off + length])
             c = by.setdefault(KINDS.get(key[:1], "other"), Counter())

@@ -147,34 +147,36 @@ def test_raw_key_skips_unchanged_records_but_never_a_stale_one(tmp_path):
 
 
 def _views(s):
+    """(document, folded title, folded body) of every live document, as text."""
     view = s.segments
     for d in B.members(view.live):
-        title, body, _ = view.views(d)
+        title, body, _ = view.texts(d)
         yield d, title, body
 
 
 def test_bigram_candidates_hold_every_phrase_holder(searcher):
-    """Hashed pairs may let in documents without the phrase, never leave one out that has it."""
+    """Hashed pairs may let in documents without the phrase, never leave one out that has it; and the
+    phrase found in the coded views is the phrase in the text."""
     view = searcher.segments
     docs = list(_views(searcher))
     phrases = set()
     for _, title, body in docs[:6]:
-        words = body.decode("utf-8").split()
+        words = body.split()
         phrases.update(tuple(words[i : i + n]) for n in (2, 3, 5) for i in range(0, min(len(words) - n, 60), 7))
-        phrases.add(tuple(title.decode("utf-8").split()[:4]))
+        phrases.add(tuple(title.split()[:4]))
     phrases.add(("thong", "tin", "doi", "ngoai"))
     assert len(phrases) > 40
     for ph in phrases:
-        pattern = F.phrase_pattern(list(ph))
-        truth = [d for d, title, body in docs if pattern in title or pattern in body]
+        pattern = f" {' '.join(ph)} "
+        truth = [d for d, title, body in docs if pattern in f" {title} " or pattern in f" {body} "]
         candidates = view.phrase_candidates(list(ph), view.live)
         assert set(truth) <= set(B.members(candidates)), ph
-        assert view.verified(candidates, pattern) == truth, ph
+        assert view.verified(candidates, list(ph)) == truth, ph
 
 
 def test_word_view_holders_across_segments_are_the_documents_holding_the_words(tmp_path):
-    """Segments.words_holding (typed diacritics, checked segment by segment) keeps exactly the documents
-    whose word view, joiners as spaces, holds every pattern, whichever documents it is given."""
+    """Segments.words_holding (typed diacritics, checked segment by segment, each in its own codes) keeps
+    exactly the documents whose word view, joiners as spaces, holds every run, whichever it is given."""
     import random
 
     samples = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
@@ -184,47 +186,81 @@ def test_word_view_holders_across_segments_are_the_documents_holding_the_words(t
         view = s.segments
         assert len(view.parts) > 2
         everyone = list(range(view.ndocs))
-        syllables = {n: view.views(n)[2].translate(F.WORDS_AS_SYLLABLES) for n in everyone}
+        syllables = {n: " " + view.texts(n)[2].replace("_", " ").replace("\n", " ") + " " for n in everyone}
         rng = random.Random(7)
-        patterns = []
+        runs = []
         for n in everyone:
-            words = syllables[n].decode("utf-8").split()
+            words = syllables[n].split()
             for size in (1, 2, 3):
                 at = rng.randrange(max(1, len(words) - size))
-                patterns.append(F.padded(" ".join(words[at : at + size])))
-        patterns.append(F.padded("không có ở đâu cả"))
+                runs.append(words[at : at + size])
+        runs.append("không có ở đâu cả".split())
         for _ in range(60):
-            pats = rng.sample(patterns, rng.choice((1, 2)))
+            some_runs = rng.sample(runs, rng.choice((1, 2)))
             some = sorted(rng.sample(everyone, rng.randrange(1, len(everyone) + 1)))
-            truth = [n for n in some if all(p in syllables[n] for p in pats)]
-            assert view.words_holding(some, pats) == truth
+            truth = [n for n in some if all(f" {' '.join(r)} " in syllables[n] for r in some_runs)]
+            assert view.words_holding(some, some_runs) == truth
 
 
-def _longest_repeat(tokens: list[str]) -> int:
-    best = run = 0
-    for i, t in enumerate(tokens):
-        run = run + 1 if i and tokens[i - 1] == t else 1
-        best = max(best, run)
-    return best
-
-
-def test_counted_syllables_are_the_body_syllable_counts(searcher):
-    """What BM25 counts in a folded view (format.count_in) is how often each syllable occurs, repeats next
-    to each other included, up to three in a row."""
+def test_coded_views_count_every_syllable(searcher):
+    """A view is its syllables' codes: the count of a syllable's code is how often the syllable occurs
+    (repeats next to each other included), and the length in characters is the number of syllables."""
     from collections import Counter
 
     checked = 0
-    for d, title, body in _views(searcher):
-        for view in (title, body):
-            tokens = view.decode("utf-8").split()
-            if _longest_repeat(tokens) > 3:
-                continue
+    view = searcher.segments
+    for d in B.members(view.live):
+        comp, local = view.locate(d)
+        coded = comp.views(local)[:2]
+        for text, codes in zip(view.texts(d)[:2], coded):
+            tokens = text.split()
+            assert len(codes.decode("utf-8")) == len(tokens)
             for k, n in Counter(tokens).items():
-                assert F.count_in(view, F.padded(k), F.padded(f"{k} {k}")) == n, (d, k)
+                assert codes.count(comp.code(k)) == n, (d, k)
                 checked += 1
     assert checked > 500
-    assert F.count_in(b" a a a b a ", b" a ", b" a a ") == 4
-    assert F.count_in(b" b c ", b" a ", b" a a ") == 0
+
+
+def test_records_round_trip_through_their_codes(tmp_path):
+    """Whatever the record, the file's codes give back its text: empty views, stray joiners, a syllable
+    no key names (a CODE entry), codes of every UTF-8 length, surrogates skipped; a syllable the file does
+    not hold has no code, and a run with one has no pattern."""
+    from ttdn_search.engine.builder import Builder
+    from ttdn_search.engine.companion import Companion
+
+    many = [f"s{i}" for i in range(56_000)]  # past U+D7FF: the codes skip the surrogates
+    records = [
+        ("", "", "\n", b""),
+        ("thong tin", "", "thông_tin\n", b""),
+        ("", "doi ngoai doi", "\nđối_ngoại đối", "province\x1fHà Nội".encode()),
+        ("a b", "b a a", "a__b _ b\nb a a", b""),
+        ("北京 x", " ".join(many), "北京 x\n" + " ".join(many), b""),
+    ]
+    b = Builder()
+    for title, body, words, facets in records:
+        keys = [F.folded_key(k) for k in set(title.split()) | set(body.split())]
+        keys += [F.exact_key(k) for k in set(words.replace("_", " ").split()) if F.has_exact_key(k)]
+        keys = [k for k in keys if k != F.folded_key("x")]  # "x": in the views, no key of its own
+        b.add(keys, F.plain_record(title, body, words, facets), 0)
+    path = tmp_path / "seg.ttdn"
+    b.write(path)
+    comp = Companion(path)
+    try:
+        comp.verify()
+        for d, (title, body, words, facets) in enumerate(records):
+            want_words = "\n".join(" ".join("_".join(p for p in w.split("_") if p) for w in line.split()
+                                             if w.strip("_")) for line in words.split("\n"))
+            assert comp.texts(d) == (title, body, want_words), d
+            assert comp.facet_keys(d) == facets
+        assert comp._entry(F.folded_key("x"))[0] == F.CODE and comp.code("x") is not None
+        assert "x" not in dict(comp.iter_postings()) and "fx" not in dict(comp.iter_postings())
+        assert {len(comp.code(k)) for k in ("a", "s1000", "s5000", "s55900")} == {1, 2, 3}
+        assert comp.code("đối") != comp.code("doi") and comp.code("khong") is None
+        assert comp.pattern(["thong", "tin"]) == comp.code("thong") + comp.code("tin")
+        assert comp.pattern(["thong", "khong"]) is None
+        assert comp.syllables == sum(len(t.split()) + len(bo.split()) for t, bo, _, _ in records)
+    finally:
+        comp.close()
 
 
 @pytest.mark.parametrize("ndocs", [F.NARROW_DOCS, F.NARROW_DOCS + 1])
@@ -242,7 +278,7 @@ def test_array_postings_are_narrow_while_every_number_fits(tmp_path, ndocs):
     b.write(path)
     comp = Companion(path)
     try:
-        kind, df, _, length = comp._entry("fx")
+        kind, df, _, length, _ = comp._entry("fx")
         assert (kind, df) == (F.ARRAY, 5)
         assert length == 5 * (2 if ndocs <= F.NARROW_DOCS else 4)
         assert sorted(B.members(comp.bitmap("fx"))) == sorted(rare)

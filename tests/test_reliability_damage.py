@@ -55,13 +55,14 @@ def _answers(index: Path):
 def _blocks(path: Path) -> dict[str, tuple[int, int]]:
     """Where each block of a companion lies: name -> (start, end)."""
     raw = path.read_bytes()
-    _, ndocs, nb, buckets, docoffs, dates, kl, kl_len, checks = F.HEAD.unpack_from(raw, 0)
+    _, ndocs, nb, buckets, docoffs, dates, kl, kl_len, names_len, _, checks = F.HEAD.unpack_from(raw, 0)
     data = struct.unpack_from("<Q", raw, buckets + 8 * nb)[0]
     entries = struct.unpack_from("<Q", raw, buckets)[0]
     docs = docoffs + 8 * (ndocs + 1)
     return {"header": (0, F.HEAD.size), "buckets": (buckets, entries), "entries": (entries, data),
             "data": (data, docoffs), "docoffs": (docoffs, docs), "docs": (docs, dates),
-            "dates": (dates, kl), "keylist": (kl, kl + kl_len), "checks": (checks, len(raw))}
+            "dates": (dates, kl), "keylist": (kl, kl + kl_len),
+            "codes": (kl + kl_len, kl + kl_len + names_len), "checks": (checks, len(raw))}
 
 
 def test_companion_spans_several_checked_pages(built):
@@ -73,7 +74,7 @@ def test_companion_spans_several_checked_pages(built):
 
 
 @pytest.mark.parametrize("block", ["header", "buckets", "entries", "data", "docoffs", "docs", "dates",
-                                   "keylist", "checks"])
+                                   "keylist", "codes", "checks"])
 @pytest.mark.parametrize("where", [0.0, 0.5, 0.999])
 def test_a_flipped_byte_in_any_block_is_found(built, tmp_path, block, where):
     """One flipped byte anywhere in a companion: a full check finds it, and the probe searches either
@@ -223,7 +224,7 @@ def test_verifying_phrases_checks_every_record_page_it_reads(built, tmp_path, bl
     c = Companion(comp)
     try:
         everyone = list(range(c.ndocs))
-        pattern = F.phrase_pattern(c.views(c.ndocs - 1)[1].decode("utf-8").split()[:2])  # a pair the last one has
+        pattern = c.pattern(c.texts(c.ndocs - 1)[1].split()[:2])  # a pair the last one has
         clean = c.holding(everyone, pattern)
         assert clean == [n for n in everyone if pattern in c.views(n)[0] or pattern in c.views(n)[1]] and clean
     finally:

@@ -76,7 +76,7 @@ def test_a_real_full_file_system(tmp_path):
                                            capture_output=True).returncode:
         pytest.skip("cannot mount a small tmpfs here (needs root and mount permission)")
     try:
-        src = _corpus(tmp_path / "in.jsonl", n=400)
+        src = _corpus(tmp_path / "in.jsonl", n=1200)
         env = {**os.environ, "TTDN_BATCH_SIZE": "100"}
         r = subprocess.run([sys.executable, "-m", "ttdn_search", "index", str(src), "--index", str(mnt / "ix"), "-q", "-j", "1"],
                            capture_output=True, text=True, env=env, cwd=os.path.dirname(os.path.dirname(__file__)))

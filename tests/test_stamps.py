@@ -30,7 +30,7 @@ def _stamps(ix: Path) -> dict[str, int]:
     try:
         view = reader.segments()
         try:
-            return {reader.stored_fields(d)["id"]: (lambda c, n: c.added[n])(*view._locate(d))
+            return {reader.stored_fields(d)["id"]: (lambda c, n: c.added[n])(*view.locate(d))
                     for d in range(view.ndocs) if view.live >> d & 1}
         finally:
             view.close()

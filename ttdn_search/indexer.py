@@ -250,7 +250,10 @@ def _disk_full_message(index_dir: Path, before: int | None) -> str:
     """What a run that filled the disk committed, after removing what it left half-written."""
     for tmp in list(index_dir.glob("*.tmp")) + list(index_dir.glob(".*.tmp")):
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            if tmp.is_dir():  # Whoosh's own temporary storage (MAIN.tmp), when the disk filled while it wrote
+                shutil.rmtree(tmp)
+            else:
+                tmp.unlink()
     now = _doc_count(index_dir)
     if now is not None:
         with contextlib.suppress(TtdnError, OSError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ttdn_search.engine.format import WORDS_AS_SYLLABLES, folded_key
+from ttdn_search.engine.format import folded_key
 from ttdn_search.engine.vocab import build_vocab, longest_compounds, read_vocab
 from ttdn_search.normalize import fold, has_diacritics
 
@@ -125,7 +125,8 @@ class Suggester:
         pattern = _accent_free_pattern(folded)
         seen: dict[str, int] = {}
         for d in docs:
-            text = self.view.views(d)[2].translate(WORDS_AS_SYLLABLES).decode("utf-8")
+            # Its exact syllables, space-separated (the pattern wants a space or an end around a run).
+            text = self.view.texts(d)[2].replace("_", " ").replace("\n", " ")
             for m in pattern.finditer(text):
                 seen[m.group(1)] = seen.get(m.group(1), 0) + 1
         return max(seen, key=lambda s: (seen[s], s)) if seen else None

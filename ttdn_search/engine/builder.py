@@ -69,8 +69,9 @@ class Builder:
         else:
             remap = {d: base + i for i, d in enumerate(live)}
         postings = self.postings
-        for d in live:
-            self.words.update(set(old.views(d)[2].decode("utf-8").split()))
+        texts = [old.texts(d) for d in live]  # decoded: this file's codes are its own (see `write`)
+        for _, _, words in texts:
+            self.words.update(set(words.split()))
         for key, ids in old.iter_postings():
             if remap is None:
                 new = array("I", [base + d for d in ids]) if base else array("I", ids)
@@ -91,8 +92,8 @@ class Builder:
                 postings[key] = new
             else:
                 a.extend(new)
-        for d in live:
-            self.docs.append(old.raw_doc(d))
+        for d, (title, body, words) in zip(live, texts):
+            self.docs.append(F.plain_record(title, body, words, old.facet_keys(d)))
             self.dates.append(old.dates[d])
             self.ties.append(old.ties[d])
             self.signatures += old.raw_signature(d)
@@ -109,7 +110,15 @@ class Builder:
                 self.postings[F.bigram_key(b)] = ids
         self.pairs = [None] * (1 << F.BIGRAM_BITS)
         counts = {F.word_key(w): n for w, n in self.words.items()}
-        keys = sorted([*self.postings, *counts])
+        records, table, syllables = self._coded()
+        codes = {}  # key -> the code point of the syllable it carries (format.code_key)
+        for syllable, code in table.items():
+            if code in (F.WORD_SEP, F.LINE):
+                continue
+            k = F.code_key(syllable.decode("utf-8"))
+            codes[k] = ord(code.decode("utf-8"))
+        spare = [k for k in codes if k not in self.postings]  # a syllable with no key of its own: a CODE entry
+        keys = sorted([*self.postings, *counts, *spare])
         nb = max(1, len(keys))
         buckets: list[list[str]] = [[] for _ in range(nb)]
         for k in keys:
@@ -124,7 +133,10 @@ class Builder:
             for k in bucket:
                 kb = k.encode("utf-8")
                 if k in counts:
-                    entries += F.ENTRY.pack(len(kb), F.COUNT, counts[k], 0, 0) + kb
+                    entries += F.ENTRY.pack(len(kb), F.COUNT, counts[k], 0, 0, 0) + kb
+                    continue
+                if k not in self.postings:
+                    entries += F.ENTRY.pack(len(kb), F.CODE, 0, 0, 0, codes[k]) + kb
                     continue
                 ids = self.postings[k]
                 if len(ids) * F.DENSE > ndocs:
@@ -133,10 +145,13 @@ class Builder:
                 else:
                     blob = (ids if code == "I" else array(code, ids)).tobytes()
                     kind = F.ARRAY
-                entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob)) + kb
+                entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob), codes.get(k, 0)) + kb
                 data += blob
         bucket_offs.append(len(entries))
+        if len(data) >= 1 << 32:
+            raise ValueError("a companion's postings must stay under 4 GiB (ENTRY's u32 offsets)")
         # Layout: header | buckets | entries | data | docoffs | docs | dates | ties | signatures | added | keylist
+        # | code table | checksums
         keylist = json.dumps({k: len(self.postings[k]) for k in keys if F.listed(k)}, ensure_ascii=False).encode("utf-8")
         buckets_at = F.HEAD.size
         entries_at = buckets_at + bucket_offs.itemsize * len(bucket_offs)
@@ -144,18 +159,20 @@ class Builder:
         docoffs_at = data_at + len(data)
         doc_offs = array("Q")
         pos = 0
-        for d in self.docs:
+        for d in records:
             doc_offs.append(pos)
             pos += len(d)
         doc_offs.append(pos)
         docs_at = docoffs_at + doc_offs.itemsize * len(doc_offs)
         dates_at = docs_at + pos
         keylist_at = dates_at + 4 * len(self.dates) + 4 * len(self.ties) + len(self.signatures) + 4 * len(self.added)
-        checks_at = keylist_at + len(keylist)
+        names = b"\n".join(s for s, c in table.items() if c not in (F.WORD_SEP, F.LINE))  # in code order
+        checks_at = keylist_at + len(keylist) + len(names)
         # Bucket offsets are absolute; entries hold data offsets relative to the data block, which starts
         # where the last bucket ends.
         abs_buckets = array("Q", (entries_at + o for o in bucket_offs))
-        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist), checks_at)
+        header = F.HEAD.pack(F.MAGIC, ndocs, nb, buckets_at, docoffs_at, dates_at, keylist_at, len(keylist), len(names),
+                             syllables, checks_at)
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w+b") as f:
             f.write(header)
@@ -163,13 +180,14 @@ class Builder:
             f.write(entries)
             f.write(data)
             f.write(doc_offs.tobytes())
-            for d in self.docs:
+            for d in records:
                 f.write(d)
             f.write(self.dates.tobytes())
             f.write(self.ties.tobytes())
             f.write(self.signatures)
             f.write(self.added.tobytes())
             f.write(keylist)
+            f.write(names)
             f.flush()
             # The checksums of what was just written, read back from the page cache (one pass).
             with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
@@ -177,3 +195,21 @@ class Builder:
             f.write(checks)
             f.flush()
         tmp.replace(path)
+
+    def _coded(self) -> tuple[list[bytes], dict[bytes, bytes], int]:
+        """Every record coded (format.encode_record) with this file's code table, the table (syllable ->
+        code, in code order) and how many folded syllables the titles and bodies hold (BM25's lengths).
+        Two passes, each record split anew: the tokens of ten thousand records at once would be 10**7
+        objects."""
+        counts: Counter = Counter()
+        syllables = 0
+        for d in self.docs:
+            title, body, words, _ = F.record_syllables(d)
+            counts.update(title)
+            counts.update(body)
+            counts.update(words)
+            syllables += len(title) + len(body)
+        counts.pop(F.WORD_SEP, None)
+        counts.pop(F.LINE, None)
+        table = F.code_table(counts)
+        return [F.encode_record(*F.record_syllables(d), table) for d in self.docs], table, syllables

@@ -53,7 +53,7 @@ class Companion:
         mm = self._mm
         try:
             (magic, self.ndocs, self.nbuckets, self._buckets, self._docoffs, self._dates, kl_at, kl_len,
-             self._checks_at) = F.HEAD.unpack_from(mm, 0)
+             self._names_len, self.syllables, self._checks_at) = F.HEAD.unpack_from(mm, 0)
         except struct.error as exc:
             self.close()
             raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt")) from exc
@@ -90,8 +90,10 @@ class Companion:
             self.added.frombytes(mm[added_at : added_at + 4 * n])
             self._check(kl_at, kl_at + kl_len)
             self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
+            self._names_at = kl_at + kl_len
+            if self._names_at + self._names_len != self._checks_at:
+                raise ValueError("the code table does not end where the checksums start")
             self._check(self._docoffs + 8 * self.ndocs, self._docoffs + 8 * self.ndocs + 8)
-            self.doc_bytes = struct.unpack_from("<Q", mm, self._docoffs + 8 * self.ndocs)[0] if self.ndocs else 0
             if (len(self.dates) != n or len(self.ties) != n or len(self.added) != n
                     or not isinstance(self.keylist, dict)):
                 raise ValueError("short dates block or key list")
@@ -106,6 +108,8 @@ class Companion:
         self.everything = full(self.ndocs)
         self._months: dict[str, int] | None = None
         self._offs: array | None = None
+        self._codes: dict[str, bytes | None] = {}  # syllable -> its code in this file (None: in no view)
+        self._names: dict[str, str] | None = None  # code -> syllable
 
     def verify(self) -> None:
         """Check every page of the file (raises CompanionMissing on the first damaged one)."""
@@ -143,12 +147,47 @@ class Companion:
         pos, end = struct.unpack_from("<QQ", mm, at)
         self._check(pos, end)
         while pos < end:
-            klen, kind, df, off, length = F.ENTRY.unpack_from(mm, pos)
+            klen, kind, df, off, length, code = F.ENTRY.unpack_from(mm, pos)
             kpos = pos + F.ENTRY.size
             if mm[kpos : kpos + klen] == kb:
-                return kind, df, off, length
+                return kind, df, off, length, code
             pos = kpos + klen
         return None
+
+    def code(self, syllable: str) -> bytes | None:
+        """The syllable's code in this file's views (format.code_char, UTF-8), None when no view holds it."""
+        codes = self._codes
+        if syllable in codes:
+            return codes[syllable]
+        e = self._entry(F.code_key(syllable))
+        c = codes[syllable] = chr(e[4]).encode("utf-8") if e is not None and e[4] else None
+        return c
+
+    def pattern(self, syllables: list[str]) -> bytes | None:
+        """A run of syllables as this file's views write it (their codes, one after the other), None when
+        one of them is in no view of this file (then no document of it holds the run)."""
+        out = []
+        for s in syllables:
+            c = self.code(s)
+            if c is None:
+                return None
+            out.append(c)
+        return b"".join(out)
+
+    def _decoder(self) -> dict[str, str]:
+        """code -> syllable, from the code table (read once per open file: merges and the suggester)."""
+        if self._names is None:
+            self._check(self._names_at, self._checks_at)
+            raw = self._mm[self._names_at : self._checks_at].decode("utf-8")
+            self._names = {F.code_char(i): s for i, s in enumerate(raw.split("\n"))} if raw else {}
+        return self._names
+
+    def texts(self, docnum: int) -> tuple[str, str, str]:
+        """(folded title, folded body, word view) of a document as text: syllables space-separated, the word
+        view as pyvi's words (format.decode_words)."""
+        title, body, words = self.views(docnum)
+        names = self._decoder()
+        return F.decode_view(title, names), F.decode_view(body, names), F.decode_words(words, names)
 
     def month_bitmaps(self) -> dict[str, int]:
         """YYYY-MM -> this segment's documents dated in that month, read once per open file (a timeline
@@ -199,7 +238,7 @@ class Companion:
 
     def _ids(self, entry) -> array:
         """The document numbers of an array entry."""
-        kind, df, off, length = entry
+        kind, df, off, length, _ = entry
         start = self._data + off
         self._check(start, start + length)
         ids = array(self._code)
@@ -207,7 +246,7 @@ class Companion:
         return ids
 
     def _bitmap(self, entry) -> int:
-        kind, df, off, length = entry
+        kind, df, off, length, _ = entry
         start = self._data + off
         self._check(start, start + length)
         raw = self._mm[start : start + length]
@@ -224,15 +263,15 @@ class Companion:
         end = self._data
         self._check(pos, end)
         while pos < end:
-            klen, kind, df, off, length = F.ENTRY.unpack_from(mm, pos)
+            klen, kind, df, off, length, code = F.ENTRY.unpack_from(mm, pos)
             kpos = pos + F.ENTRY.size
-            yield mm[kpos : kpos + klen].decode("utf-8"), (kind, df, off, length)
+            yield mm[kpos : kpos + klen].decode("utf-8"), (kind, df, off, length, code)
             pos = kpos + klen
 
     def iter_postings(self):
         """(key, document numbers) of every key with postings, for merging."""
-        for key, (kind, df, off, length) in self._iter_entries():
-            if kind == F.COUNT:
+        for key, (kind, df, off, length, _) in self._iter_entries():
+            if kind in (F.COUNT, F.CODE):
                 continue
             start = self._data + off
             self._check(start, start + length)
@@ -246,7 +285,7 @@ class Companion:
 
     def iter_words(self):
         """(word, document frequency) of every word of this segment's word views."""
-        for key, (kind, df, _, _) in self._iter_entries():
+        for key, (kind, df, _, _, _) in self._iter_entries():
             if kind == F.COUNT:
                 yield key[1:], df
 
@@ -262,10 +301,6 @@ class Companion:
         self._check(self._sigs_at, end)
         return self._mm[self._sigs_at : end]
 
-    def raw_doc(self, docnum: int) -> bytes:
-        s, e = self._record(docnum)
-        return self._mm[s:e]
-
     def _record(self, docnum: int) -> tuple[int, int]:
         """Where a document's record starts and where it ends."""
         at = self._docoffs + 8 * docnum
@@ -276,7 +311,7 @@ class Companion:
         return base + s, base + e
 
     def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
-        """(folded title, folded body, exact word view) of a document, as `format.pack_views` stored them."""
+        """(folded title, folded body, exact word view) of a document, coded (`format.encode_record`)."""
         start, end = self._record(docnum)
         mm = self._mm
         find = mm.find
@@ -287,7 +322,8 @@ class Companion:
         return mm[start:i], mm[i + 1 : j], mm[j + 1 : k]
 
     def holding(self, docnums: list[int], pattern: bytes) -> list[int]:
-        """The documents of `docnums` (ascending) whose folded title or body holds the pattern, searched
+        """The documents of `docnums` (ascending) whose folded title or body holds the pattern (coded:
+        `pattern`), searched
         in place, no copy; one call per segment (a verification visits tens of thousands of records at a
         million articles)."""
         find = self._mm.find
@@ -295,16 +331,16 @@ class Companion:
         return [d for d, s, e in self._located(docnums) if find(pattern, s, find(sep, find(sep, s, e) + 1, e)) >= 0]
 
     def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
-        """The documents of `docnums` (ascending) whose word view, pyvi's joiners and the title's line break
-        read as spaces (format.WORDS_AS_SYLLABLES), holds every pattern: what typed diacritics require."""
+        """The documents of `docnums` (ascending) whose word view, as syllables (format.syllable_view), holds
+        every pattern (coded: `pattern`): what typed diacritics require."""
         mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
-        table = F.WORDS_AS_SYLLABLES
+        gone = F.WORD_SEP + F.LINE
         out = []
         for d, s, e in self._located(docnums):
             j = find(sep, find(sep, s, e) + 1, e) + 1
-            syllables = mm[j : find(sep, j, e)].translate(table)
+            syllables = mm[j : find(sep, j, e)].translate(None, gone)
             if all(p in syllables for p in patterns):
                 out.append(d)
         return out

@@ -17,15 +17,18 @@ from ttdn_search.normalize import FoldTable
 # The one version of the companion format. It is written into every file's magic and into the index's
 # ttdn.json (`format_version`), and both are checked on open: an index written by another format is
 # told to rebuild, never misread.
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 MAGIC_PREFIX = b"TTDNC"
 MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
 assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
 EXT = "ttdn"
 
-HEAD = struct.Struct("<8sIIQQQQQQ")  # magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len, checks
-ENTRY = struct.Struct("<HBIQI")  # key length, kind, df, data offset, data length
-BITMAP, ARRAY, COUNT = 1, 0, 2  # entry kinds; COUNT: a document frequency alone, no postings
+# magic, ndocs, nbuckets, buckets, docoffs, dates, keylist, keylist_len, codes_len, syllables, checks
+HEAD = struct.Struct("<8sIIQQQQQQQQ")
+ENTRY = struct.Struct("<HBIIII")  # key length, kind, df, data offset, data length, syllable code
+# Entry kinds. COUNT: a document frequency alone, no postings; CODE: no postings either, only the code of
+# a syllable of the views that has no key of its own (see `code_key`).
+BITMAP, ARRAY, COUNT, CODE = 1, 0, 2, 3
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
 BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
 # ARRAY postings hold u16 document numbers in a file of at most this many documents, u32 in a larger one.
@@ -35,8 +38,13 @@ SIG_BYTES = 132  # each document's copy signature (engine/copies.py): what finds
 PAGE_BITS = 12
 PAGE = 1 << PAGE_BITS
 
-# Separators inside a document record (see `pack_views`).
+# Separators inside a document record (see `pack_views` and `encode_record`).
 VIEW_SEP = b"\x00"  # between the record's text parts
+# In a coded word view (see `encode_record`): between words, and the title's line break.
+WORD_SEP = b"\x01"
+LINE = b"\x02"
+# The first syllable code: 0-2 are the separators above.
+FIRST_CODE = 3
 FACET_SEP = b"\x1e"  # between facet items
 NAME_SEP = "\x1f"  # between a facet's name and its value
 
@@ -205,23 +213,88 @@ def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, l
 
 
 def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]]) -> bytes:
-    """A document's record, what the re-ranker and the facet counter read of it, VIEW_SEP-separated: the
-    folded syllables of the title and of the body, each padded with spaces so " a b " finds a phrase at
-    either end (and `count_in` a syllable's count); the exact word view (pyvi's words joined by "_",
-    title line first); its facet values ("name\\x1fvalue", separated by FACET_SEP)."""
+    """A document's plain record, what the indexing workers hand the Builder (which codes it, see
+    `encode_record`), VIEW_SEP-separated: the folded syllables of the title and of the body; the exact word
+    view (pyvi's words joined by "_", title line first, "\n" between); its facet values ("name\x1fvalue",
+    separated by FACET_SEP)."""
     facet_keys = FACET_SEP.decode().join(f"{name}{NAME_SEP}{v}" for name, values in facets.items() for v in values)
-    return VIEW_SEP.join(
-        (f" {title_folded} ".encode("utf-8"), f" {body_folded} ".encode("utf-8"), f" {words} ".encode("utf-8"),
-         facet_keys.encode("utf-8"))
-    )
+    return plain_record(title_folded, body_folded, words, facet_keys.encode("utf-8"))
 
 
-def count_in(view: bytes, pat: bytes, twice: bytes) -> int:
-    """How often a padded syllable (`pat`, " a ") occurs in a padded folded view: bytes.count does not
-    overlap, so a syllable repeated next to itself (" a a ") shares a space and is counted again through
-    `twice` (" a a "); exact up to three in a row."""
-    n = view.count(pat)
-    return n + view.count(twice) if n else 0
+def plain_record(title_folded: str, body_folded: str, words: str, facets: bytes) -> bytes:
+    return VIEW_SEP.join((title_folded.encode("utf-8"), body_folded.encode("utf-8"), words.encode("utf-8"), facets))
+
+
+# ---------------------------------------------------------------------------------------------
+# Syllable codes: how a record's views are stored (format 9).
+#
+# Each file gives every syllable of its views (folded and exact alike) a code: a character, the most
+# frequent syllable first from FIRST_CODE on, written in UTF-8. A view is its syllables' codes one after
+# the other, no space: 1 byte for the 125 most frequent syllables, 2 up to the 2,048th, 3 beyond. UTF-8 is
+# self-synchronising (no code's bytes are found inside another's, nor across two), so a phrase is the
+# substring of its codes and a syllable's count is the count of its code.
+
+
+def code_char(rank: int) -> str:
+    """The code of the syllable of this frequency rank in its file (0: the most frequent)."""
+    cp = rank + FIRST_CODE
+    return chr(cp + 0x800 if cp >= 0xD800 else cp)  # surrogates are no characters
+
+
+def code_key(syllable: str) -> str:
+    """The key whose entry carries a syllable's code: the folded key for an ASCII syllable (written alike
+    in the folded and the exact views), else the exact key. A syllable of the views with no such key has a
+    CODE entry of that name."""
+    return folded_key(syllable) if syllable.isascii() else exact_key(syllable)
+
+
+def record_syllables(plain: bytes) -> tuple[list[bytes], list[bytes], list[bytes], bytes]:
+    """A plain record (`pack_views`) as its views' tokens: the folded title's and body's syllables; the
+    word view as syllables with WORD_SEP between words and LINE after the title's words; the facets."""
+    title, body, words, facets = plain.split(VIEW_SEP, 3)
+    tokens = WORD_SEP.join(words.replace(b"\n", b" " + LINE + b" ").split())
+    return title.split(), body.split(), tokens.replace(b"_", b" ").replace(WORD_SEP, b" \x01 ").split(), facets
+
+
+def code_table(counts: dict[bytes, int]) -> dict[bytes, bytes]:
+    """syllable -> its code (UTF-8), the most frequent first (ties in first-seen order); the separators
+    code as themselves."""
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    table = {s: code_char(i).encode("utf-8") for i, s in enumerate(ranked)}
+    table[WORD_SEP] = WORD_SEP
+    table[LINE] = LINE
+    return table
+
+
+def encode_record(title: list[bytes], body: list[bytes], words: list[bytes], facets: bytes,
+                  table: dict[bytes, bytes]) -> bytes:
+    """A coded record: the codes of the folded title, of the folded body, of the word view (WORD_SEP before
+    and after every word: `word_pattern` finds a whole word), then the facets, VIEW_SEP-separated."""
+    code = table.__getitem__
+    return b"".join((b"".join(map(code, title)), VIEW_SEP, b"".join(map(code, body)), VIEW_SEP, WORD_SEP,
+                     b"".join(map(code, words)), WORD_SEP, VIEW_SEP, facets))
+
+
+def decode_view(view: bytes, names: dict[str, str]) -> str:
+    """A coded folded view as its syllables, space-separated (`names`: code -> syllable)."""
+    return " ".join(map(names.__getitem__, view.decode("utf-8")))
+
+
+def decode_words(view: bytes, names: dict[str, str]) -> str:
+    """A coded word view as pyvi's words ("_" inside a word, spaces between), title line, "\n", body line."""
+    name = names.__getitem__
+    lines = view.decode("utf-8").split(LINE.decode())
+    return "\n".join(" ".join("_".join(map(name, w)) for w in line.split(WORD_SEP.decode()) if w) for line in lines)
+
+
+def syllable_view(words: bytes) -> bytes:
+    """A coded word view as its syllables' codes alone: where an exact syllable or phrase is found."""
+    return words.translate(None, WORD_SEP + LINE)
+
+
+def word_pattern(codes: bytes) -> bytes:
+    """What a whole word (its syllables' codes) looks like in a coded word view."""
+    return WORD_SEP + codes + WORD_SEP
 
 
 def split_facet_items(raw: bytes) -> list[bytes]:
@@ -232,22 +305,6 @@ def split_facet_items(raw: bytes) -> list[bytes]:
 def facet_item(item: bytes) -> tuple[str, str]:
     name, _, value = item.decode("utf-8").partition(NAME_SEP)
     return name, value
-
-
-def padded(text: str) -> bytes:
-    """What a syllable, word or phrase looks like inside a stored view: padded with spaces."""
-    return f" {text} ".encode("utf-8")
-
-
-def phrase_pattern(folded: list[str]) -> bytes:
-    """What a phrase of folded syllables looks like in a stored folded view (padded with spaces)."""
-    return padded(" ".join(folded))
-
-
-# The word view with pyvi's joiners and the title's line break as spaces: padded(k) finds a syllable.
-WORDS_AS_SYLLABLES = bytes.maketrans(b"_\n", b"  ")
-# ... with only the line break as a space: padded(w1_w2) finds a whole word.
-WORDS_AS_WORDS = bytes.maketrans(b"\n", b" ")
 
 
 def tie_key(doc_id: str) -> int:

@@ -150,20 +150,15 @@ class Evaluator:
         for a word typed with diacritics (`exact`), as typed (only the folded holders' word views are
         read, not every candidate's)."""
         view = self.view
-        holders = view.verified(view.phrase_candidates(folded, bm), F.phrase_pattern(folded))
+        holders = view.verified(view.phrase_candidates(folded, bm), folded)
         if exact:
-            holders = view.words_holding(holders, [F.padded(" ".join(keys))])
+            holders = view.words_holding(holders, [keys])
         return from_ids(holders, view.ndocs)
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
         view = self.view
         # The bigram buckets narrow the matches down; each one left is searched in place.
-        holders = view.verified(view.phrase_candidates(run.folded, bm), F.phrase_pattern(run.folded))
+        holders = view.verified(view.phrase_candidates(run.folded, bm), run.folded)
         if run.accented:
-            holders = view.words_holding(holders, padded_keys(run.keys))
+            holders = view.words_holding(holders, [[k] for k in dict.fromkeys(run.keys)])
         return from_ids(holders, view.ndocs)
-
-
-def padded_keys(keys) -> list[bytes]:
-    """Distinct keys as they look inside a stored view."""
-    return [F.padded(k) for k in dict.fromkeys(keys)]

@@ -13,7 +13,6 @@ import math
 
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import at_least, count_planes, highest, members
-from ttdn_search.engine.match import padded_keys
 from ttdn_search.engine.segments import Segments
 
 # An article holding a run of the query whole (its syllables together, in order) ranks above every one
@@ -30,6 +29,11 @@ RERANK_DEPTH = 50
 BM25_K1, BM25_B = 1.2, 0.75
 
 
+# A pattern no view holds: what a syllable no document of a segment holds is looked for as (views hold
+# no NUL).
+NEVER = b"\x00"
+
+
 class Ranker:
     """Scores candidate documents from their companion records."""
 
@@ -39,22 +43,42 @@ class Ranker:
         self.view = view
         self.runs = [r for r in runs if r.folded]
         n = max(view.ndocs, 1)
-        self.avgdl = view.avg_doc_bytes or 1.0
+        self.avgdl = view.avg_syllables or 1.0
         terms = dict.fromkeys(k for r in self.runs for k in r.folded)
-        self.terms = [(F.padded(k), self._idf(view.df(F.folded_key(k)), n), F.padded(f"{k} {k}")) for k in terms]
+        self.terms = [(k, self._idf(view.df(F.folded_key(k)), n)) for k in terms]
+        # Each run as syllables; `_coded` writes them in each segment's codes.
         self.phrases = []
         for r in self.runs:
-            pats = [F.padded(f"{a} {b}") for a, b in zip(r.folded, r.folded[1:])]
-            singles = [F.padded(k) for k in r.folded]
-            exact = padded_keys(r.keys) if r.accented else []
+            exact = list(dict.fromkeys(r.keys)) if r.accented else []
             typed = None
             if len(r.keys) > 1:
                 if r.accented:
-                    typed = F.padded(" ".join(r.keys))
+                    typed = list(r.keys)
                 elif restore is not None:
-                    typed = F.padded(" ".join(restore(r.folded)))
-            self.phrases.append((len(r.folded), F.phrase_pattern(r.folded), pats, singles, exact, padded_keys(r.words),
-                                 typed))
+                    typed = list(restore(r.folded))
+            self.phrases.append((r.folded, exact, list(dict.fromkeys(r.words)), typed))
+        self._parts: dict[int, tuple] = {}
+
+    def _coded(self, comp) -> tuple[list, list]:
+        """The terms and phrases in this companion's codes (format.code_char), once per segment."""
+        got = self._parts.get(id(comp))
+        if got is not None:
+            return got
+        code, pattern = comp.code, comp.pattern
+        terms = [(c, idf) for k, idf in self.terms if (c := code(k)) is not None]
+        phrases = []
+        for folded, exact, words, typed in self.phrases:
+            pats = [pattern(folded[i : i + 2]) or NEVER for i in range(len(folded) - 1)]
+            singles = [code(k) or NEVER for k in folded]
+            exact_codes = [code(k) or NEVER for k in exact]
+            word_pats = []
+            for w in words:
+                c = pattern([s for s in w.split("_") if s])
+                word_pats.append(F.word_pattern(c) if c else NEVER)
+            typed_pat = (pattern(typed) or NEVER) if typed is not None else None
+            phrases.append((len(folded), pattern(folded) or NEVER, pats, singles, exact_codes, word_pats, typed_pat))
+        got = self._parts[id(comp)] = (terms, phrases)
+        return got
 
     @staticmethod
     def _idf(df: int, n: int) -> float:
@@ -70,30 +94,33 @@ class Ranker:
 
     def score(self, docnums: list[int]) -> list[tuple[float, int]]:
         """(score, document) of each, best first (ties by document number)."""
-        views, count_in = self.view.views, F.count_in
+        locate = self.view.locate
         k1, b, avgdl = BM25_K1, BM25_B, self.avgdl
         raw = []
         for d in docnums:
-            title, body, words = views(d)
-            dl = len(title) + len(body)
+            comp, local = locate(d)
+            terms, phrases = self._coded(comp)
+            title, body, words = comp.views(local)
+            # A view is its syllables' codes: its length in syllables is its length in characters.
+            dl = len(title.decode("utf-8")) + len(body.decode("utf-8"))
             norm = k1 * (1 - b + b * dl / avgdl)
             bm = 0.0
-            for pat, idf, twice in self.terms:
-                tf = count_in(body, pat, twice) + 2 * count_in(title, pat, twice)
+            for c, idf in terms:
+                tf = body.count(c) + 2 * title.count(c)
                 if tf:
                     bm += idf * tf * (k1 + 1) / (tf + norm)
-            raw.append((bm, self._bonus(title, body, words), d))
+            raw.append((bm, self._bonus(phrases, title, body, words), d))
         top = max((bm for bm, _, _ in raw), default=0.0) or 1.0
         out = [(bm / top + bonus, d) for bm, bonus, d in raw]
         tie = self.view.tie
         out.sort(key=lambda t: (-t[0], tie(t[1])))
         return out
 
-    def _bonus(self, title: bytes, body: bytes, words: bytes) -> float:
-        """Phrase, exact-diacritic and word evidence of one document."""
+    def _bonus(self, phrases: list, title: bytes, body: bytes, words: bytes) -> float:
+        """Phrase, exact-diacritic and word evidence of one document (`phrases` in its segment's codes)."""
         bonus = 0.0
-        syllables = wordview = None
-        for n, whole, pats, singles, exact, wordpats, typed in self.phrases:
+        syllables = None
+        for n, whole, pats, singles, exact, wordpats, typed in phrases:
             if n > 1:
                 # The whole run found is the longest run there is (and the common case for the best).
                 in_title, in_body = whole in title, whole in body
@@ -107,17 +134,15 @@ class Ranker:
                     bonus += W_PHRASE_BODY * self._longest([p in body for p in pats], True) / n
                 if typed is not None and (in_title or in_body):
                     if syllables is None:
-                        syllables = words.translate(F.WORDS_AS_SYLLABLES)
+                        syllables = F.syllable_view(words)
                     if typed in syllables:
                         bonus += W_HOLDS_EXACT
             if exact:
                 if syllables is None:
-                    syllables = words.translate(F.WORDS_AS_SYLLABLES)
+                    syllables = F.syllable_view(words)
                 bonus += W_EXACT * sum(k in syllables for k in exact) / len(exact)
             if wordpats:
-                if wordview is None:
-                    wordview = words.translate(F.WORDS_AS_WORDS)
-                bonus += W_WORDS * sum(w in wordview for w in wordpats) / len(wordpats)
+                bonus += W_WORDS * sum(w in words for w in wordpats) / len(wordpats)
         return bonus
 
 

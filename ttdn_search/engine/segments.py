@@ -62,8 +62,8 @@ class Segments:
         self.ndocs = ndocs
         self.live = live
         self.everything = full(self.ndocs)
-        total_bytes = sum(c.doc_bytes for c, _ in self.parts)
-        self.avg_doc_bytes = total_bytes / self.ndocs if self.ndocs else 0.0
+        # BM25's average length: folded syllables of title and body per document (deleted ones included).
+        self.avg_syllables = sum(c.syllables for c, _ in self.parts) / self.ndocs if self.ndocs else 0.0
         self._facets: dict[tuple[str, str | None], int] = {}
         self._values: dict[str, dict[str, int]] | None = None
 
@@ -75,7 +75,8 @@ class Segments:
         """(segment id, companion) of every part."""
         return [(sid, comp) for sid, (comp, _) in zip(self.segment_ids, self.parts)]
 
-    def _locate(self, docnum: int) -> tuple[Companion, int]:
+    def locate(self, docnum: int) -> tuple[Companion, int]:
+        """The companion holding a document, and its number there."""
         if len(self.parts) == 1:
             return self.parts[0][0], docnum
         i = bisect.bisect_right(self._starts, docnum) - 1
@@ -151,7 +152,7 @@ class Segments:
         return sorted({k[1:] for comp, _ in self.parts for k in comp.keylist if F.is_month_key(k)}, reverse=True)
 
     def date(self, docnum: int) -> int:
-        comp, local = self._locate(docnum)
+        comp, local = self.locate(docnum)
         return comp.dates[local]
 
     def month_counts(self, bm: int) -> list[tuple[str, int]]:
@@ -186,7 +187,7 @@ class Segments:
 
     def tie(self, docnum: int) -> int:
         """The document's tie key (format.tie_key): orders equal dates and scores the same after merges."""
-        comp, local = self._locate(docnum)
+        comp, local = self.locate(docnum)
         return comp.ties[local]
 
     def date_range(self, lo: int, hi: int) -> int:
@@ -221,12 +222,13 @@ class Segments:
             out.extend(heapq.nsmallest(want - len(out), members(rest), key=self.tie))
         return out[:want]
 
-    def views(self, docnum: int) -> tuple[bytes, bytes, bytes]:
-        comp, local = self._locate(docnum)
-        return comp.views(local)
+    def texts(self, docnum: int) -> tuple[str, str, str]:
+        """A document's folded title, folded body and word view, as text (Companion.texts)."""
+        comp, local = self.locate(docnum)
+        return comp.texts(local)
 
     def facet_keys(self, docnum: int) -> bytes:
-        comp, local = self._locate(docnum)
+        comp, local = self.locate(docnum)
         return comp.facet_keys(local)
 
     def phrase_candidates(self, folded: list[str], within: int) -> int:
@@ -234,23 +236,28 @@ class Segments:
         those holding them as a phrase): what `verified` then tests."""
         return self.all_of([F.bigram_key(b) for b in F.bigrams(folded)], within)
 
-    def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
-        """The documents of `docnums` (ascending) whose word view holds every pattern (Companion.words_holding)."""
+    def words_holding(self, docnums: list[int], runs: list[list[str]]) -> list[int]:
+        """The documents of `docnums` (ascending) whose word view holds every run of exact syllables
+        (Companion.words_holding), each coded in each segment's own codes."""
         out: list[int] = []
         lo = 0
         for comp, offset in self.parts:
             hi = bisect.bisect_left(docnums, offset + comp.ndocs, lo)
             if hi > lo:
-                held = comp.words_holding([d - offset for d in docnums[lo:hi]], patterns)
-                out.extend([offset + d for d in held])
+                patterns = [comp.pattern(r) for r in runs]
+                if None not in patterns:  # else no document of this segment holds them all
+                    held = comp.words_holding([d - offset for d in docnums[lo:hi]], patterns)
+                    out.extend([offset + d for d in held])
             lo = hi
         return out
 
-    def verified(self, maybe: int, pattern: bytes) -> list[int]:
-        """The documents of `maybe` whose folded title or body holds the pattern, ascending."""
+    def verified(self, maybe: int, folded: list[str]) -> list[int]:
+        """The documents of `maybe` whose folded title or body holds the syllables together, ascending."""
         out: list[int] = []
         for comp, offset in self.parts:  # ascending offsets
             local = maybe >> offset & comp.everything
             if local:
-                out.extend([offset + d for d in comp.holding(members(local), pattern)])
+                pattern = comp.pattern(folded)
+                if pattern is not None:
+                    out.extend([offset + d for d in comp.holding(members(local), pattern)])
         return out
