@@ -202,6 +202,40 @@ def test_word_view_holders_across_segments_are_the_documents_holding_the_words(t
             assert view.words_holding(some, some_runs) == truth
 
 
+def test_spellings_are_what_the_word_views_write(tmp_path):
+    """Segments.spellings (the suggester's "as the articles write it", read in the codes) finds every
+    accented form of a folded run that the decoded word views hold, as often as they hold it."""
+    import random
+
+    d = tmp_path / "ix"
+    build_index([SAMPLES], d, jobs=1, batch_size=4)
+    with Searcher(d) as s:
+        view = s.segments
+        everyone = list(range(view.ndocs))
+        texts = {n: view.texts(n)[2].replace("_", " ").replace("\n", " ").split() for n in everyone}
+        rng = random.Random(3)
+        runs = [["thong", "tin"], ["viet", "nam"], ["doi", "ngoai"], ["khong", "co", "o", "dau"]]
+        for n in everyone:
+            words = texts[n]
+            at = rng.randrange(max(1, len(words) - 3))
+            runs.append([fold(w) for w in words[at : at + rng.choice((1, 2, 3))]])
+        for run in runs:
+            some = rng.sample(everyone, rng.randrange(1, len(everyone) + 1))
+            truth: dict[str, int] = {}
+            for n in some:
+                words = texts[n]  # non-overlapping, left to right, as a regex finds them
+                i = 0
+                while i + len(run) <= len(words):
+                    if [fold(w) for w in words[i : i + len(run)]] == run:
+                        key = " ".join(words[i : i + len(run)])
+                        truth[key] = truth.get(key, 0) + 1
+                        i += len(run)
+                    else:
+                        i += 1
+            assert view.spellings(some, run) == truth, run
+        assert view.spellings(everyone, ["thong", "tin"])["thông tin"] > 5
+
+
 def test_coded_views_count_every_syllable(searcher):
     """A view is its syllables' codes: the count of a syllable's code is how often the syllable occurs
     (repeats next to each other included), and the length in characters is the number of syllables."""

@@ -23,22 +23,6 @@ def edits(word: str) -> set[str]:
     return out
 
 
-# Every letter a folded letter stands for: what an accent-free syllable may be written as.
-_VARIANTS = {
-    "a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
-    "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ",
-}
-
-
-def _accent_free_pattern(folded: list[str]):
-    import re
-
-    def syllable(s: str) -> str:
-        return "".join(f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in s)
-
-    return re.compile(r"(?<!\S)(" + r" ".join(syllable(s) for s in folded) + r")(?!\S)")
-
-
 def _marks(word: str) -> str:
     """The diacritics of a word, in order: what folding removes."""
     return "".join(a for a, b in zip(word, fold(word)) if a != b)
@@ -122,13 +106,7 @@ class Suggester:
     def spelled(self, folded: list[str], docs: list[int]) -> str | None:
         """How the articles `docs` most often write a run of folded syllables ("vo van thuong" ->
         "võ văn thưởng"): the spelling read from their own words, None when none holds the run."""
-        pattern = _accent_free_pattern(folded)
-        seen: dict[str, int] = {}
-        for d in docs:
-            # Its exact syllables, space-separated (the pattern wants a space or an end around a run).
-            text = self.view.texts(d)[2].replace("_", " ").replace("\n", " ")
-            for m in pattern.finditer(text):
-                seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+        seen = self.view.spellings(docs, folded)
         return max(seen, key=lambda s: (seen[s], s)) if seen else None
 
     def suggest(self, aq, total: int) -> str | None:

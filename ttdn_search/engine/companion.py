@@ -13,7 +13,9 @@ so opening costs nothing however large the index is.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import mmap
 import struct
 import zlib
@@ -23,6 +25,7 @@ from pathlib import Path
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import from_ids, full, members
 from ttdn_search.errors import CompanionMissing, SchemaMismatch
+from ttdn_search.normalize import fold
 
 
 def _rebuild_hint(path: Path, what: str) -> str:
@@ -109,7 +112,10 @@ class Companion:
         self._months: dict[str, int] | None = None
         self._offs: array | None = None
         self._codes: dict[str, bytes | None] = {}  # syllable -> its code in this file (None: in no view)
-        self._names: dict[str, str] | None = None  # code -> syllable
+        self._table: list[str] | None = None  # the code table (syllables by rank)
+        self._names: tuple[dict[int, str], dict[int, str]] | None = None  # format.decoders
+        self._folds: dict[str, str] = {}  # code -> its syllable folded (the suggester's spellings) ...
+        self._by_fold: dict[str, set[str]] = {}  # ... and back
 
     def verify(self) -> None:
         """Check every page of the file (raises CompanionMissing on the first damaged one)."""
@@ -174,20 +180,67 @@ class Companion:
             out.append(c)
         return b"".join(out)
 
-    def _decoder(self) -> dict[str, str]:
-        """code -> syllable, from the code table (read once per open file: merges and the suggester)."""
-        if self._names is None:
+    def _syllables(self) -> list[str]:
+        """The code table: syllables by rank (read once per open file, by merges and the suggester)."""
+        if self._table is None:
             self._check(self._names_at, self._checks_at)
             raw = self._mm[self._names_at : self._checks_at].decode("utf-8")
-            self._names = {F.code_char(i): s for i, s in enumerate(raw.split("\n"))} if raw else {}
+            self._table = raw.split("\n") if raw else []
+        return self._table
+
+    def _decoders(self) -> tuple[dict[int, str], dict[int, str]]:
+        """format.decoders of the code table (built once per open file)."""
+        if self._names is None:
+            self._names = F.decoders(self._syllables())
         return self._names
+
+    def spellings(self, docnums: list[int], folded: list[str]) -> dict[str, int]:
+        """How the word views of `docnums` write a run of folded syllables: spelling ("võ văn thưởng") ->
+        times found. A code is folded the first time a document shows it (cached per open file, with the
+        codes of each folded syllable), and the run is looked for as codes: no document is decoded."""
+        import re
+
+        names = self._syllables()
+        folds, by_fold = self._folds, self._by_fold
+        mm = self._mm
+        find = mm.find
+        sep = F.VIEW_SEP
+        gone = F.WORD_SEP + F.LINE
+        none: frozenset = frozenset()
+        out: dict[str, int] = {}
+        for _, s, e in self._located(docnums):
+            j = find(sep, find(sep, s, e) + 1, e) + 1
+            text = mm[j : find(sep, j, e)].translate(None, gone).decode("utf-8")
+            chars = set(text)
+            for c in chars.difference(folds):
+                f = folds[c] = fold(names[F.code_rank(c)])
+                by_fold.setdefault(f, set()).add(c)
+            classes = [sorted(by_fold.get(f, none) & chars) for f in folded]
+            if not all(classes):
+                continue
+            if math.prod(map(len, classes)) <= 16:  # a few spellings: count each (str.count, no regex)
+                runs = ["".join(r) for r in itertools.product(*classes)]
+                if len(set(runs[0])) < len(runs[0]) and len(runs) > 1:
+                    runs = []  # a syllable repeated ("viet nam viet nam"): spellings may overlap, see below
+                for run in runs:
+                    n = text.count(run)
+                    if n:
+                        spelling = " ".join(names[F.code_rank(c)] for c in run)
+                        out[spelling] = out.get(spelling, 0) + n
+                if runs:
+                    continue
+            pattern = "".join("[" + "".join(map(re.escape, c)) + "]" for c in classes)
+            for m in re.finditer(pattern, text):  # non-overlapping, left to right
+                spelling = " ".join(names[F.code_rank(c)] for c in m.group())
+                out[spelling] = out.get(spelling, 0) + 1
+        return out
 
     def texts(self, docnum: int) -> tuple[str, str, str]:
         """(folded title, folded body, word view) of a document as text: syllables space-separated, the word
         view as pyvi's words (format.decode_words)."""
         title, body, words = self.views(docnum)
-        names = self._decoder()
-        return F.decode_view(title, names), F.decode_view(body, names), F.decode_words(words, names)
+        spaced, joined = self._decoders()
+        return F.decode_view(title, spaced), F.decode_view(body, spaced), F.decode_words(words, joined)
 
     def month_bitmaps(self) -> dict[str, int]:
         """YYYY-MM -> this segment's documents dated in that month, read once per open file (a timeline

@@ -241,6 +241,12 @@ def code_char(rank: int) -> str:
     return chr(cp + 0x800 if cp >= 0xD800 else cp)  # surrogates are no characters
 
 
+def code_rank(code: str) -> int:
+    """The frequency rank a code stands for (`code_char`'s inverse)."""
+    cp = ord(code) - FIRST_CODE
+    return cp - 0x800 if cp >= 0xD800 - FIRST_CODE + 0x800 else cp
+
+
 def code_key(syllable: str) -> str:
     """The key whose entry carries a syllable's code: the folded key for an ASCII syllable (written alike
     in the folded and the exact views), else the exact key. A syllable of the views with no such key has a
@@ -275,16 +281,26 @@ def encode_record(title: list[bytes], body: list[bytes], words: list[bytes], fac
                      b"".join(map(code, words)), WORD_SEP, VIEW_SEP, facets))
 
 
-def decode_view(view: bytes, names: dict[str, str]) -> str:
-    """A coded folded view as its syllables, space-separated (`names`: code -> syllable)."""
-    return " ".join(map(names.__getitem__, view.decode("utf-8")))
+def decoders(syllables: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+    """str.translate tables of a file's code table (`syllables` in code order): for a folded view (each
+    code to a space and its syllable) and for a word view (each code to "_" and its syllable, WORD_SEP to
+    a space, LINE to a line break). Decoding is then a C loop (`decode_view`, `decode_words`)."""
+    spaced = {ord(code_char(i)): " " + s for i, s in enumerate(syllables)}
+    joined = {cp: "_" + s[1:] for cp, s in spaced.items()}
+    joined[WORD_SEP[0]] = " "
+    joined[LINE[0]] = "\n"
+    return spaced, joined
 
 
-def decode_words(view: bytes, names: dict[str, str]) -> str:
+def decode_view(view: bytes, spaced: dict[int, str]) -> str:
+    """A coded folded view as its syllables, space-separated."""
+    return view.decode("utf-8").translate(spaced)[1:]
+
+
+def decode_words(view: bytes, joined: dict[int, str]) -> str:
     """A coded word view as pyvi's words ("_" inside a word, spaces between), title line, "\n", body line."""
-    name = names.__getitem__
-    lines = view.decode("utf-8").split(LINE.decode())
-    return "\n".join(" ".join("_".join(map(name, w)) for w in line.split(WORD_SEP.decode()) if w) for line in lines)
+    text = view.decode("utf-8").translate(joined).replace(" _", " ")
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 def syllable_view(words: bytes) -> bytes:

@@ -251,6 +251,19 @@ class Segments:
             lo = hi
         return out
 
+    def spellings(self, docnums: list[int], folded: list[str]) -> dict[str, int]:
+        """How the documents (any order) write a run of folded syllables: spelling -> times found
+        (Companion.spellings, segment by segment)."""
+        by: dict[int, list[int]] = {}
+        for d in docnums:
+            i = bisect.bisect_right(self._starts, d) - 1
+            by.setdefault(i, []).append(d - self._starts[i])
+        out: dict[str, int] = {}
+        for i, local in by.items():
+            for spelling, n in self.parts[i][0].spellings(sorted(local), folded).items():
+                out[spelling] = out.get(spelling, 0) + n
+        return out
+
     def verified(self, maybe: int, folded: list[str]) -> list[int]:
         """The documents of `maybe` whose folded title or body holds the syllables together, ascending."""
         out: list[int] = []
