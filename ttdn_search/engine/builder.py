@@ -26,6 +26,7 @@ class Builder:
         self.ties = array("I")
         self.signatures = bytearray()  # SIG_BYTES per document (engine/copies.py)
         self.added = array("I")  # when each document was indexed (a commit's stamp, see `write`); 0: this one
+        self.coded = False  # set by `write`, which codes the records in place
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -102,6 +103,8 @@ class Builder:
     def write(self, path: Path, stamp: int = 0) -> None:
         """Write the file (to a temporary name, then renamed into place); the documents this commit adds
         (indexed-at 0) get `stamp`, when given."""
+        if self.coded:
+            raise RuntimeError("a Builder writes its file once (its records are coded in place)")
         if stamp:
             self.added = array("I", (a or stamp for a in self.added))
         ndocs = len(self.docs)
@@ -212,4 +215,8 @@ class Builder:
         counts.pop(F.WORD_SEP, None)
         counts.pop(F.LINE, None)
         table = F.code_table(counts)
-        return [F.encode_record(*F.record_syllables(d), table) for d in self.docs], table, syllables
+        docs = self.docs
+        for i, d in enumerate(docs):  # in place: a segment's plain and coded records are never all held at once
+            docs[i] = F.encode_record(*F.record_syllables(d), table)
+        self.coded = True
+        return docs, table, syllables
