@@ -115,7 +115,13 @@ def test_word_view_equals_the_offsets_reading_on_news():
             assert keys_and_words(text) == (syllable_keys(text), _words_from_spans(text))
 
 
-@pytest.mark.parametrize("text", ["Theo Kết luận 57-KL/TW ngày 15/6/2023, 2.000 người; xem https://a.vn/b.", "", "   ", "Hà Nội"])
+@pytest.mark.parametrize("text", [
+    "Theo Kết luận 57-KL/TW ngày 15/6/2023, 2.000 người; xem https://a.vn/b.", "", "   ", "Hà Nội",
+    # Digit-led tokens where one may start and where one may not (the path for texts with no address).
+    "COVID19 abc_57-KL/TW x57-KL/TW (57-KL/TW) 1/2/2020abc 12.345,6 a1.234 2020-2025 ngày 01/02/2023.",
+    "số 1234/QĐ-TTg, 72/2015/NĐ-CP và 59 - KH/BCĐTTĐN; năm 2019" + "9" * 80 + " " + "đ" * 70 + "12",
+    "liên hệ ubnd@quangninh.gov.vn, 57-KL/TW", "xem www.x.vn 1/1/2020", "１２/３/２０２０ ٣٤ 15/6/2023",
+])
 def test_keys_and_words_is_both_views(text):
     from ttdn_search.analysis import keys_and_words
 

@@ -94,8 +94,76 @@ def segment_words(text: str) -> str:
     return keys_and_words(text)[1]
 
 
+# The protected tokens that start with a digit (directives, dates, numbers), found only where a token can
+# start: not inside a run of letters and digits (a syllable of TOKEN_RE). A text with no URL or e-mail
+# address holds no other protected token, and between two of these its tokens are the syllables alone.
+_DIGIT_TOKEN_RE = re.compile(
+    rf"(?<![^\W_])(?:(?<![\w/])(?P<directive>{_PARTY}|{_STATE})(?![\w/])"
+    rf"|(?<![\d/.\-])(?P<date>{_DATE})(?![\d/.\-])"
+    rf"|(?P<number>{_NUMBER})(?![\w]))"
+)
+
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _digit_tokens(text: str):
+    """The matches of _DIGIT_TOKEN_RE, in order: tried only where a run of digits starts (a search for
+    digits skips the letters in C; the token pattern itself would be tried at every position)."""
+    match = _DIGIT_TOKEN_RE.match
+    search = _DIGITS_RE.search
+    pos = 0
+    while True:
+        d = search(text, pos)
+        if d is None:
+            return
+        m = match(text, d.start())
+        if m is None:
+            pos = d.end()
+            continue
+        yield m
+        pos = m.end()
+
+
+def _may_hold_address(text: str) -> bool:
+    """False when no URL or e-mail address of TOKEN_RE can be in the text."""
+    return "@" in text or "://" in text or "www." in text
+
+
+def _syllables_of(chunk: str) -> list[str]:
+    """The syllable keys of text holding no protected token (TOKEN_RE's `syl` tokens, as keys)."""
+    runs = _SYLLABLE_RE.findall(chunk)
+    if runs and max(map(len, runs)) > MAX_KEY_CHARS:
+        return [r[:MAX_KEY_CHARS].lower() for r in runs]
+    return list(map(str.lower, runs))
+
+
 def keys_and_words(text: str) -> tuple[list[str], str]:
-    """`syllable_keys(text)` and `segment_words(text)` in one pass over the tokens (what the indexer needs)."""
+    """`syllable_keys(text)` and `segment_words(text)` in one pass over the tokens (what the indexer needs).
+
+    The usual text (no URL or e-mail address) is cut at its digit-led protected tokens only, and each piece
+    between them gives its syllables in one C call: the same keys as token by token (tested on every
+    article of news-20k), at a fraction of the cost per syllable."""
+    if _may_hold_address(text):
+        return _keys_and_words_by_token(text)
+    keys: list[str] = []
+    out: list[str] = []
+    last = 0
+    for m in _digit_tokens(text):
+        chunk = text[last : m.start()]
+        keys += _syllables_of(chunk)
+        key = token_key(m.lastgroup, m.group())
+        keys.append(key)
+        _segment_plain(chunk, out)
+        out.append(key)
+        last = m.end()
+    chunk = text[last:]
+    keys += _syllables_of(chunk)
+    _segment_plain(chunk, out)
+    return keys, " ".join(out)
+
+
+def _keys_and_words_by_token(text: str) -> tuple[list[str], str]:
     keys: list[str] = []
     key_of = keys.append
     out: list[str] = []

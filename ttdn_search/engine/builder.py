@@ -9,17 +9,34 @@ from array import array
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import from_ids
 from ttdn_search.engine.companion import Companion
 
 
+class _KeyIds(dict):
+    """key -> a number, the next one for a key not seen before."""
+
+    def __missing__(self, key: str) -> int:
+        n = self[key] = len(self)
+        return n
+
+
 class Builder:
-    """Accumulates one new segment's companion, document by document, in Whoosh's document order."""
+    """Accumulates one new segment's companion, document by document, in Whoosh's document order.
+
+    Postings are two flat streams, (key number, document) and (bigram bucket, document), appended in C
+    (array.extend of a mapped list) and grouped by key once, at `write`, by a stable sort: a document
+    holds about 1,300 keys and buckets, and appending each to its key's own list cost the main process
+    more than a millisecond an article."""
 
     def __init__(self):
-        self.postings: dict[str, array] = {}
-        self.pairs: list[array | None] = [None] * (1 << F.BIGRAM_BITS)  # bigram bucket -> documents
+        self.key_ids = _KeyIds()
+        self.key_of = array("I")  # key number of each (key, document) posting ...
+        self.doc_of = array("I")  # ... and its document
+        self.bucket_of = array("I")  # bigram bucket of each (bucket, document) posting ...
+        self.bucket_doc = array("I")  # ... and its document
         self.words: Counter = Counter()  # word of the word view -> documents holding it
         self.docs: list[bytes] = []
         self.dates = array("I")
@@ -33,27 +50,18 @@ class Builder:
 
     def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=(), tie: int = 0, signature: bytes = b"",
             added: int = 0) -> None:
-        """One document: its keys, its record (see `format.pack_views`), its date, its bigram buckets,
-        the distinct words of its word view, its tie key (`format.tie_key`), its copy signature
-        (`copies.signature`; none: it has no copies) and when it was indexed."""
+        """One document: its keys (distinct), its record (see `format.pack_views`), its date, its bigram
+        buckets (distinct), the distinct words of its word view, its tie key (`format.tie_key`), its copy
+        signature (`copies.signature`; none: it has no copies) and when it was indexed."""
         if len(signature) != F.SIG_BYTES:
             signature = bytes(F.SIG_BYTES)
         self.words.update(words)
         n = len(self.docs)
-        postings = self.postings
-        for k in keys:
-            a = postings.get(k)
-            if a is None:
-                postings[k] = array("I", (n,))
-            else:
-                a.append(n)
-        buckets = self.pairs
-        for b in pairs:
-            a = buckets[b]
-            if a is None:
-                buckets[b] = array("I", (n,))
-            else:
-                a.append(n)
+        one = array("I", (n,))
+        self.key_of.extend(map(self.key_ids.__getitem__, keys))
+        self.doc_of.extend(one * len(keys))
+        self.bucket_of.extend(pairs)
+        self.bucket_doc.extend(one * len(pairs))
         self.docs.append(view)
         self.dates.append(date)
         self.ties.append(tie)
@@ -69,7 +77,6 @@ class Builder:
             live = range(n)
         else:
             remap = {d: base + i for i, d in enumerate(live)}
-        postings = self.postings
         texts = [old.texts(d) for d in live]  # decoded: this file's codes are its own (see `write`)
         for _, _, words in texts:
             self.words.update(set(words.split()))
@@ -81,18 +88,11 @@ class Builder:
             if not new:
                 continue
             if F.is_bigram_key(key):  # kept with this run's buckets, in document order
-                b = int(key[1:], 16)
-                a = self.pairs[b]
-                if a is None:
-                    self.pairs[b] = new
-                else:
-                    a.extend(new)
-                continue
-            a = postings.get(key)
-            if a is None:
-                postings[key] = new
+                self.bucket_of.extend(array("I", (int(key[1:], 16),)) * len(new))
+                self.bucket_doc.extend(new)
             else:
-                a.extend(new)
+                self.key_of.extend(array("I", (self.key_ids[key],)) * len(new))
+                self.doc_of.extend(new)
         for d, (title, body, words) in zip(live, texts):
             self.docs.append(F.plain_record(title, body, words, old.facet_keys(d)))
             self.dates.append(old.dates[d])
@@ -108,10 +108,7 @@ class Builder:
         if stamp:
             self.added = array("I", (a or stamp for a in self.added))
         ndocs = len(self.docs)
-        for b, ids in enumerate(self.pairs):
-            if ids is not None:
-                self.postings[F.bigram_key(b)] = ids
-        self.pairs = [None] * (1 << F.BIGRAM_BITS)
+        postings = self._postings()
         counts = {F.word_key(w): n for w, n in self.words.items()}
         records, table, syllables = self._coded()
         codes = {}  # key -> the code point of the syllable it carries (format.code_key)
@@ -120,8 +117,8 @@ class Builder:
                 continue
             k = F.code_key(syllable.decode("utf-8"))
             codes[k] = ord(code.decode("utf-8"))
-        spare = [k for k in codes if k not in self.postings]  # a syllable with no key of its own: a CODE entry
-        keys = sorted([*self.postings, *counts, *spare])
+        spare = [k for k in codes if k not in postings]  # a syllable with no key of its own: a CODE entry
+        keys = sorted([*postings, *counts, *spare])
         nb = max(1, len(keys))
         buckets: list[list[str]] = [[] for _ in range(nb)]
         for k in keys:
@@ -130,7 +127,7 @@ class Builder:
         entries = bytearray()
         bucket_offs = array("Q")
         nbytes = (ndocs + 7) >> 3
-        code = F.array_code(ndocs)
+        width = np.dtype("<u2" if F.array_code(ndocs) == "H" else "<u4")
         for bucket in buckets:
             bucket_offs.append(len(entries))
             for k in bucket:
@@ -138,15 +135,17 @@ class Builder:
                 if k in counts:
                     entries += F.ENTRY.pack(len(kb), F.COUNT, counts[k], 0, 0, 0) + kb
                     continue
-                if k not in self.postings:
+                ids = postings.get(k)
+                if ids is None:
                     entries += F.ENTRY.pack(len(kb), F.CODE, 0, 0, 0, codes[k]) + kb
                     continue
-                ids = self.postings[k]
                 if len(ids) * F.DENSE > ndocs:
-                    blob = from_ids(ids, ndocs).to_bytes(nbytes, "little")
+                    bits = np.zeros(nbytes << 3, dtype=bool)
+                    bits[ids] = True
+                    blob = np.packbits(bits, bitorder="little").tobytes()
                     kind = F.BITMAP
                 else:
-                    blob = (ids if code == "I" else array(code, ids)).tobytes()
+                    blob = ids.astype(width).tobytes()
                     kind = F.ARRAY
                 entries += F.ENTRY.pack(len(kb), kind, len(ids), len(data), len(blob), codes.get(k, 0)) + kb
                 data += blob
@@ -155,7 +154,7 @@ class Builder:
             raise ValueError("a companion's postings must stay under 4 GiB (ENTRY's u32 offsets)")
         # Layout: header | buckets | entries | data | docoffs | docs | dates | ties | signatures | added | keylist
         # | code table | checksums
-        keylist = json.dumps({k: len(self.postings[k]) for k in keys if F.listed(k)}, ensure_ascii=False).encode("utf-8")
+        keylist = json.dumps({k: len(postings[k]) for k in keys if F.listed(k)}, ensure_ascii=False).encode("utf-8")
         buckets_at = F.HEAD.size
         entries_at = buckets_at + bucket_offs.itemsize * len(bucket_offs)
         data_at = entries_at + len(entries)
@@ -198,6 +197,27 @@ class Builder:
             f.write(checks)
             f.flush()
         tmp.replace(path)
+
+    def _postings(self) -> dict:
+        """key -> its documents (ascending numpy uint32), bigram buckets as their keys: the two streams
+        grouped by a stable sort (documents were appended in order, so each key's stay ascending)."""
+        out = {}
+        names = list(self.key_ids)
+        for stream, docs, name in ((self.key_of, self.doc_of, names.__getitem__),
+                                   (self.bucket_of, self.bucket_doc, F.bigram_key)):
+            if not len(stream):
+                continue
+            kid = np.frombuffer(stream, dtype=np.uint32)
+            order = np.argsort(kid, kind="stable")
+            sorted_docs = np.frombuffer(docs, dtype=np.uint32)[order]
+            sorted_kid = kid[order]
+            cuts = np.flatnonzero(np.diff(sorted_kid)) + 1
+            starts = np.concatenate(([0], cuts))
+            ends = np.concatenate((cuts, [len(sorted_kid)]))
+            for k, a, b in zip(sorted_kid[starts].tolist(), starts.tolist(), ends.tolist()):
+                out[name(k)] = sorted_docs[a:b]
+        self.key_of = self.doc_of = self.bucket_of = self.bucket_doc = array("I")
+        return out
 
     def _coded(self) -> tuple[list[bytes], dict[bytes, bytes], int]:
         """Every record coded (format.encode_record) with this file's code table, the table (syllable ->
