@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import sys
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -199,24 +200,27 @@ class Builder:
         tmp.replace(path)
 
     def _postings(self) -> dict:
-        """key -> its documents (ascending numpy uint32), bigram buckets as their keys: the two streams
-        grouped by a stable sort (documents were appended in order, so each key's stay ascending)."""
+        """key -> its documents (ascending uint32), bigram buckets as their keys: each stream's pairs as
+        one uint64 (key number high, document low) sorted in place, so that each key's documents come out
+        together and ascending (half the memory and time of an argsort: 1.5 s for 13 million postings)."""
         out = {}
         names = list(self.key_ids)
-        for stream, docs, name in ((self.key_of, self.doc_of, names.__getitem__),
-                                   (self.bucket_of, self.bucket_doc, F.bigram_key)):
-            if not len(stream):
-                continue
-            kid = np.frombuffer(stream, dtype=np.uint32)
-            order = np.argsort(kid, kind="stable")
-            sorted_docs = np.frombuffer(docs, dtype=np.uint32)[order]
-            sorted_kid = kid[order]
-            cuts = np.flatnonzero(np.diff(sorted_kid)) + 1
-            starts = np.concatenate(([0], cuts))
-            ends = np.concatenate((cuts, [len(sorted_kid)]))
-            for k, a, b in zip(sorted_kid[starts].tolist(), starts.tolist(), ends.tolist()):
-                out[name(k)] = sorted_docs[a:b]
+        streams = [(self.key_of, self.doc_of, names.__getitem__), (self.bucket_of, self.bucket_doc, F.bigram_key)]
         self.key_of = self.doc_of = self.bucket_of = self.bucket_doc = array("I")
+        low = 0 if sys.byteorder == "little" else 1  # where a uint64's low half is, as two uint32
+        while streams:
+            keys, docs, name = streams.pop(0)
+            if not len(keys):
+                continue
+            kid = np.frombuffer(keys, dtype=np.uint32)
+            counts = np.bincount(kid)
+            pairs = (kid.astype(np.uint64) << 32) | np.frombuffer(docs, dtype=np.uint32)
+            del kid, keys, docs  # the streams' memory goes before the sort's
+            pairs.sort()
+            sorted_docs = pairs.view(np.uint32)[low::2]
+            bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+            for k in np.flatnonzero(counts).tolist():
+                out[name(k)] = sorted_docs[bounds[k] : bounds[k + 1]]
         return out
 
     def _coded(self) -> tuple[list[bytes], dict[bytes, bytes], int]:
