@@ -234,6 +234,7 @@ def test_spellings_are_what_the_word_views_write(tmp_path):
                         i += 1
             assert view.spellings(some, run) == truth, run
         assert view.spellings(everyone, ["thong", "tin"])["thông tin"] > 5
+        assert view.spellings(everyone, []) == {} and view.spellings([], ["thong"]) == {}
 
 
 def test_coded_views_count_every_syllable(searcher):

@@ -200,6 +200,8 @@ class Companion:
         codes of each folded syllable), and the run is looked for as codes: no document is decoded."""
         import re
 
+        if not folded:
+            return {}
         names = self._syllables()
         folds, by_fold = self._folds, self._by_fold
         mm = self._mm
