@@ -147,35 +147,47 @@ def _tree(pid: int) -> list[int]:
     return seen
 
 
-def _mem_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in kB; PSS shares forked pages fairly among the processes holding them."""
-    rss = pss = 0
+def _rss_kb(pid: int) -> int:
+    """RSS of one process in kB, from /proc/PID/statm (constant time: the sampler must not slow what it measures)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_KB
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _pss_kb(pid: int) -> int:
+    """PSS of one process in kB (forked pages shared fairly among the processes holding them). The kernel
+    walks the process's page tables for it: 5-8% of a core at four samples a second on a 1 GB build."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Rss:"):
-                rss = int(line.split()[1])
-            elif line.startswith("Pss:"):
-                pss = int(line.split()[1])
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
     except (OSError, ValueError):
         pass
-    return rss, pss
+    return 0
 
 
 class TreeMemory:
-    """Samples the summed RSS and PSS of a process and all its descendants until stopped."""
+    """Samples the summed RSS (every `interval` s) and PSS (every `pss_interval` s) of a process and all its
+    descendants until stopped."""
 
-    def __init__(self, pid: int, interval: float = 0.25):
-        self.pid, self.interval = pid, interval
+    def __init__(self, pid: int, interval: float = 0.25, pss_interval: float = 2.0):
+        self.pid, self.interval, self.pss_interval = pid, interval, pss_interval
         self.peak_rss_kb = self.peak_pss_kb = self.max_procs = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
+        next_pss = 0.0
         while not self._stop.is_set():
             pids = _tree(self.pid)
-            mems = [_mem_kb(p) for p in pids]
-            self.peak_rss_kb = max(self.peak_rss_kb, sum(m[0] for m in mems))
-            self.peak_pss_kb = max(self.peak_pss_kb, sum(m[1] for m in mems))
+            self.peak_rss_kb = max(self.peak_rss_kb, sum(map(_rss_kb, pids)))
+            if time.monotonic() >= next_pss:
+                self.peak_pss_kb = max(self.peak_pss_kb, sum(map(_pss_kb, pids)))
+                next_pss = time.monotonic() + self.pss_interval
             self.max_procs = max(self.max_procs, len(pids))
             self._stop.wait(self.interval)
 
