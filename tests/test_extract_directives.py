@@ -197,3 +197,17 @@ def test_a_decree_by_number_and_year_is_its_full_id():
     assert [d.id for d in found] == ["167/2013/NĐ-CP"] and found[0].issuer == "Chính phủ"
     # A written code wins; other types keep their issuer open.
     assert [d.id for d in find_directives("Nghị định 72/2015/NĐ-CP")[0]] == ["72/2015/NĐ-CP"]
+
+
+@pytest.mark.parametrize(
+    "text,short",
+    [
+        ("KẾT LUẬN SỐ 57 CỦA BỘ CHÍNH TRỊ", ["Kết luận 57"]),  # any case, as before the lower-case scan
+        ("kết luận số 57 của Bộ Chính trị", ["Kết luận 57"]),
+        # "İ" lower-cases to two characters: the scan falls back to the case-insensitive pattern
+        ("İstanbul: Kết luận số 57 và Chỉ thị số 26", ["Kết luận 57", "Chỉ thị 26"]),
+        ("Kế hoạch 5 năm; Kết luận số 64 năm 2019", ["Kết luận 64"]),
+    ],
+)
+def test_short_references_any_case(text, short):
+    assert find_directives(text)[1] == short

@@ -14,6 +14,7 @@ import re
 from typing import Iterator
 
 from ttdn_search.normalize import fold
+from ttdn_search.scan import at_digit_runs
 
 _L = r"A-Za-zĐđƯư"
 _SP = r"[ \t]*"
@@ -104,25 +105,10 @@ _DIGIT_TOKEN_RE = re.compile(
 )
 
 
-_DIGITS_RE = re.compile(r"\d+")
-
-
 def _digit_tokens(text: str):
     """The matches of _DIGIT_TOKEN_RE, in order: tried only where a run of digits starts (a search for
     digits skips the letters in C; the token pattern itself would be tried at every position)."""
-    match = _DIGIT_TOKEN_RE.match
-    search = _DIGITS_RE.search
-    pos = 0
-    while True:
-        d = search(text, pos)
-        if d is None:
-            return
-        m = match(text, d.start())
-        if m is None:
-            pos = d.end()
-            continue
-        yield m
-        pos = m.end()
+    return at_digit_runs(_DIGIT_TOKEN_RE, text)
 
 
 def _may_hold_address(text: str) -> bool:

@@ -6,6 +6,7 @@ import re
 from datetime import date as _date
 
 from ..normalize import normalize
+from ..scan import at_digit_runs
 from ._data import norm
 
 _D = r"(?P<d>\d{1,2})"
@@ -123,7 +124,7 @@ def years(text: str, exclude: list[tuple[int, int]] | None = None) -> list[int]:
     """The calendar years (1900-2100) the normalised text refers to, sorted; spans in `exclude` are skipped."""
     exclude = exclude or []
     found = set()
-    for m in _YEAR.finditer(text):
+    for m in at_digit_runs(_YEAR, text):
         s, e = m.span("y")
         if any(a <= s < b for a, b in exclude):
             continue
@@ -136,7 +137,7 @@ def years(text: str, exclude: list[tuple[int, int]] | None = None) -> list[int]:
         y = int(m.group("y"))
         if 1900 <= y <= 2100:
             found.add(y)
-    for m in _DOTTED_DATE.finditer(text):
+    for m in at_digit_runs(_DOTTED_DATE, text):
         if not any(a <= m.start("y") < b for a, b in exclude):
             d_m = text[m.start() : m.start("y") - 1].split(".")
             if all(1 <= int(x) <= 31 for x in d_m) and 1 <= int(d_m[-1]) <= 12:
