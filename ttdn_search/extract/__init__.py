@@ -66,7 +66,7 @@ def tag(article) -> Tags:
         body = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
     full = mark_normal(f"{title}\n{body}" if title else body)
     # The body and the lead are cut from the normalised text at a line or a word's end: normal already
-    # (each tagger that normalises them again cost a tenth of the tagging).
+    # (each tagger that took them normalised them again).
     mark_normal(body)
 
     published, source = _dates.published_with_source(article)

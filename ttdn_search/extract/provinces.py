@@ -148,7 +148,7 @@ def _mention_re() -> re.Pattern:
     body = "|".join(f"(?:{pat})" for _, pat in alts)
     # Every alternative starts with its name's first letter (the TP and thành phố forms with T or t): a
     # look-ahead for those letters lets re skip the other word starts without trying each alternative
-    # (five times faster on news-20k, the same matches).
+    # (the scan 1.7 times faster on news-20k, the same matches).
     first = "".join(sorted({name[0] for name, _ in alts} | {"T", "t"}))
     return re.compile(rf"(?<![\w])(?=[{re.escape(first)}])(?:{body})(?![\w])")
 
