@@ -17,6 +17,7 @@ import itertools
 import json
 import math
 import mmap
+import re
 import struct
 import zlib
 from array import array
@@ -26,6 +27,17 @@ from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import from_ids, full, members
 from ttdn_search.errors import CompanionMissing, SchemaMismatch
 from ttdn_search.normalize import fold
+
+
+def _apart(pattern: bytes):
+    """A run of two or more codes with any word breaks (WORD_SEP, LINE) between them, as a compiled regex:
+    the run as format.syllable_view would show it, found without building that view. None for one code
+    (no break can stand inside it)."""
+    codes = pattern.decode("utf-8")
+    if len(codes) < 2:
+        return None
+    gap = b"[" + re.escape(F.WORD_SEP + F.LINE) + b"]*"
+    return re.compile(gap.join(re.escape(c.encode("utf-8")) for c in codes))
 
 
 def _rebuild_hint(path: Path, what: str) -> str:
@@ -198,7 +210,6 @@ class Companion:
         """How the word views of `docnums` write a run of folded syllables: spelling ("võ văn thưởng") ->
         times found. A code is folded the first time a document shows it (cached per open file, with the
         codes of each folded syllable), and the run is looked for as codes: no document is decoded."""
-        import re
 
         if not folded:
             return {}
@@ -387,16 +398,20 @@ class Companion:
 
     def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
         """The documents of `docnums` (ascending) whose word view, as syllables (format.syllable_view), holds
-        every pattern (coded: `pattern`): what typed diacritics require."""
+        every pattern (coded: `pattern`): what typed diacritics require. Searched in place, no copy: a run
+        of codes as one word first, then (`_apart`) with word breaks between its syllables."""
         mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
-        gone = F.WORD_SEP + F.LINE
+        tests = [(p, _apart(p)) for p in patterns]
         out = []
         for d, s, e in self._located(docnums):
             j = find(sep, find(sep, s, e) + 1, e) + 1
-            syllables = mm[j : find(sep, j, e)].translate(None, gone)
-            if all(p in syllables for p in patterns):
+            k = find(sep, j, e)
+            for p, apart in tests:
+                if find(p, j, k) < 0 and (apart is None or apart.search(mm, j, k) is None):
+                    break
+            else:
                 out.append(d)
         return out
 
