@@ -29,6 +29,9 @@ from ttdn_search.errors import CompanionMissing, SchemaMismatch
 from ttdn_search.normalize import fold
 
 
+ENTRY_CACHE = 4096
+
+
 def _apart(pattern: bytes):
     """A run of two or more codes with any word breaks (WORD_SEP, LINE) between them, as a compiled regex:
     the run as format.syllable_view would show it, found without building that view. None for one code
@@ -123,6 +126,7 @@ class Companion:
         self.everything = full(self.ndocs)
         self._months: dict[str, int] | None = None
         self._offs: array | None = None
+        self._entries: dict[str, tuple | None] = {}  # key -> _read_entry(key), at most ENTRY_CACHE
         self._codes: dict[str, bytes | None] = {}  # syllable -> its code in this file (None: in no view)
         self._table: list[str] | None = None  # the code table (syllables by rank)
         self._names: tuple[dict[int, str], dict[int, str]] | None = None  # format.decoders
@@ -158,6 +162,17 @@ class Companion:
             pass
 
     def _entry(self, key: str):
+        """(kind, df, offset, length, code) of a key, None when absent; remembered (ENTRY_CACHE per file: one
+        query looks a key up at every level it tries, and the suggester the same keys again)."""
+        cache = self._entries
+        if key in cache:
+            return cache[key]
+        if len(cache) >= ENTRY_CACHE:
+            cache.clear()
+        e = cache[key] = self._read_entry(key)
+        return e
+
+    def _read_entry(self, key: str):
         kb = key.encode("utf-8")
         mm = self._mm
         at = self._buckets + 8 * F.bucket_of(kb, self.nbuckets)
@@ -403,14 +418,18 @@ class Companion:
         mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
-        tests = [(p, _apart(p)) for p in patterns]
+        aparts: dict[bytes, re.Pattern | None] = {}  # compiled when first needed: most holders hold runs whole
         out = []
         for d, s, e in self._located(docnums):
             j = find(sep, find(sep, s, e) + 1, e) + 1
             k = find(sep, j, e)
-            for p, apart in tests:
-                if find(p, j, k) < 0 and (apart is None or apart.search(mm, j, k) is None):
-                    break
+            for p in patterns:
+                if find(p, j, k) < 0:
+                    if p not in aparts:
+                        aparts[p] = _apart(p)
+                    apart = aparts[p]
+                    if apart is None or apart.search(mm, j, k) is None:
+                        break
             else:
                 out.append(d)
         return out
