@@ -13,6 +13,7 @@ so opening costs nothing however large the index is.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -32,14 +33,20 @@ from ttdn_search.normalize import fold
 ENTRY_CACHE = 4096
 
 
+# What can stand between two syllables of a coded word view (format.encode_record): nothing (one word),
+# a word break, or the break of the title's line between two word breaks.
+_GAPS = (F.WORD_SEP, F.WORD_SEP + F.LINE + F.WORD_SEP)
+
+
+@functools.lru_cache(maxsize=16384)  # a run's regex differs in each segment's codes
 def _apart(pattern: bytes):
-    """A run of two or more codes with any word breaks (WORD_SEP, LINE) between them, as a compiled regex:
-    the run as format.syllable_view would show it, found without building that view. None for one code
-    (no break can stand inside it)."""
+    """A run of codes as a word view writes it, word breaks (which format.syllable_view drops) between
+    its syllables or not, as a compiled regex (cached: compiling one costs a few hundred searches);
+    None for one code, which no break can stand inside."""
     codes = pattern.decode("utf-8")
     if len(codes) < 2:
         return None
-    gap = b"[" + re.escape(F.WORD_SEP + F.LINE) + b"]*"
+    gap = b"(?:" + b"|".join(map(re.escape, _GAPS)) + b")?"
     return re.compile(gap.join(re.escape(c.encode("utf-8")) for c in codes))
 
 
@@ -414,20 +421,17 @@ class Companion:
     def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
         """The documents of `docnums` (ascending) whose word view, as syllables (format.syllable_view), holds
         every pattern (coded: `pattern`): what typed diacritics require. Searched in place, no copy: a run
-        of codes as one word first, then (`_apart`) with word breaks between its syllables."""
+        of codes as one word first (a plain find), then with word breaks between its syllables (`_apart`)."""
         mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
-        aparts: dict[bytes, re.Pattern | None] = {}  # compiled when first needed: most holders hold runs whole
         out = []
         for d, s, e in self._located(docnums):
             j = find(sep, find(sep, s, e) + 1, e) + 1
             k = find(sep, j, e)
             for p in patterns:
-                if find(p, j, k) < 0:
-                    if p not in aparts:
-                        aparts[p] = _apart(p)
-                    apart = aparts[p]
+                if find(p, j, k) < 0:  # not as one word: with breaks between its syllables, if it has two
+                    apart = _apart(p)
                     if apart is None or apart.search(mm, j, k) is None:
                         break
             else:
