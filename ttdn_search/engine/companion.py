@@ -13,7 +13,6 @@ so opening costs nothing however large the index is.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import math
@@ -29,25 +28,7 @@ from ttdn_search.engine.bitmaps import from_ids, full, members
 from ttdn_search.errors import CompanionMissing, SchemaMismatch
 from ttdn_search.normalize import fold
 
-
-ENTRY_CACHE = 4096
-
-
-# What can stand between two syllables of a coded word view (format.encode_record): nothing (one word),
-# a word break, or the break of the title's line between two word breaks.
-_GAPS = (F.WORD_SEP, F.WORD_SEP + F.LINE + F.WORD_SEP)
-
-
-@functools.lru_cache(maxsize=16384)  # a run's regex differs in each segment's codes
-def _apart(pattern: bytes):
-    """A run of codes as a word view writes it, word breaks (which format.syllable_view drops) between
-    its syllables or not, as a compiled regex (cached: compiling one costs a few hundred searches);
-    None for one code, which no break can stand inside."""
-    codes = pattern.decode("utf-8")
-    if len(codes) < 2:
-        return None
-    gap = b"(?:" + b"|".join(map(re.escape, _GAPS)) + b")?"
-    return re.compile(gap.join(re.escape(c.encode("utf-8")) for c in codes))
+ENTRY_CACHE = 4096  # key entries each open file remembers (Companion._entry)
 
 
 def _rebuild_hint(path: Path, what: str) -> str:
@@ -133,7 +114,7 @@ class Companion:
         self.everything = full(self.ndocs)
         self._months: dict[str, int] | None = None
         self._offs: array | None = None
-        self._entries: dict[str, tuple | None] = {}  # key -> _read_entry(key), at most ENTRY_CACHE
+        self._entries: dict[str, tuple | None] = {}  # key -> its entry (_entry), at most ENTRY_CACHE
         self._codes: dict[str, bytes | None] = {}  # syllable -> its code in this file (None: in no view)
         self._table: list[str] | None = None  # the code table (syllables by rank)
         self._names: tuple[dict[int, str], dict[int, str]] | None = None  # format.decoders
@@ -176,23 +157,21 @@ class Companion:
             return cache[key]
         if len(cache) >= ENTRY_CACHE:
             cache.clear()
-        e = cache[key] = self._read_entry(key)
-        return e
-
-    def _read_entry(self, key: str):
         kb = key.encode("utf-8")
         mm = self._mm
         at = self._buckets + 8 * F.bucket_of(kb, self.nbuckets)
         self._check(at, at + 16)
         pos, end = struct.unpack_from("<QQ", mm, at)
         self._check(pos, end)
-        while pos < end:
+        e = None
+        while pos < end and e is None:
             klen, kind, df, off, length, code = F.ENTRY.unpack_from(mm, pos)
             kpos = pos + F.ENTRY.size
             if mm[kpos : kpos + klen] == kb:
-                return kind, df, off, length, code
+                e = kind, df, off, length, code
             pos = kpos + klen
-        return None
+        cache[key] = e
+        return e
 
     def code(self, syllable: str) -> bytes | None:
         """The syllable's code in this file's views (format.code_char, UTF-8), None when no view holds it."""
@@ -421,7 +400,7 @@ class Companion:
     def words_holding(self, docnums: list[int], patterns: list[bytes]) -> list[int]:
         """The documents of `docnums` (ascending) whose word view, as syllables (format.syllable_view), holds
         every pattern (coded: `pattern`): what typed diacritics require. Searched in place, no copy: a run
-        of codes as one word first (a plain find), then with word breaks between its syllables (`_apart`)."""
+        of codes as one word first (a plain find), then with word breaks between its syllables (`format.apart`)."""
         mm = self._mm
         find = mm.find
         sep = F.VIEW_SEP
@@ -431,8 +410,11 @@ class Companion:
             k = find(sep, j, e)
             for p in patterns:
                 if find(p, j, k) < 0:  # not as one word: with breaks between its syllables, if it has two
-                    apart = _apart(p)
-                    if apart is None or apart.search(mm, j, k) is None:
+                    apart = F.apart(p)
+                    if isinstance(apart, tuple):
+                        if find(apart[0], j, k) < 0 and find(apart[1], j, k) < 0:
+                            break
+                    elif apart is None or apart.search(mm, j, k) is None:
                         break
             else:
                 out.append(d)

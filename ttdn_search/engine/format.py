@@ -8,6 +8,9 @@ change it describes.
 
 from __future__ import annotations
 
+import functools
+import re
+
 import struct
 import zlib
 from array import array
@@ -306,6 +309,26 @@ def decode_words(view: bytes, joined: dict[int, str]) -> str:
 def syllable_view(words: bytes) -> bytes:
     """A coded word view as its syllables' codes alone: where an exact syllable or phrase is found."""
     return words.translate(None, WORD_SEP + LINE)
+
+
+# What can stand between two syllables of a coded word view (`encode_record`): nothing (one word),
+# a word break, or the break of the title's line between two word breaks.
+GAPS = (WORD_SEP, WORD_SEP + LINE + WORD_SEP)
+
+
+@functools.lru_cache(maxsize=16384)  # a run's codes differ in each segment
+def apart(pattern: bytes):
+    """A run of codes as a word view writes it with word breaks (which format.syllable_view drops) between
+    its syllables: for two codes, the two byte strings that can be (two finds cost far less than compiling
+    a regex, and most runs are two syllables); for more, a regex, each gap optional; None for one code,
+    which no break can stand inside."""
+    codes = [c.encode("utf-8") for c in pattern.decode("utf-8")]
+    if len(codes) < 2:
+        return None
+    if len(codes) == 2:
+        return tuple(codes[0] + gap + codes[1] for gap in GAPS)
+    gap = b"(?:" + b"|".join(map(re.escape, GAPS)) + b")?"
+    return re.compile(gap.join(map(re.escape, codes)))
 
 
 def word_pattern(codes: bytes) -> bytes:
