@@ -211,7 +211,6 @@ class Companion:
         """How the word views of `docnums` write a run of folded syllables: spelling ("võ văn thưởng") ->
         times found. A code is folded the first time a document shows it (cached per open file, with the
         codes of each folded syllable), and the run is looked for as codes: no document is decoded."""
-
         if not folded:
             return {}
         names = self._syllables()

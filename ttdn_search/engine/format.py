@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-
 import struct
 import zlib
 from array import array
