@@ -57,6 +57,13 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique of a 1-D array, by a sort: numpy 2's np.unique hashes, 4-5x slower at every size here
+    (64 against 16 us for one article's shingles, 3.4 against 0.2 s for a segment's 3 million pairs)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
 def shingles(syllable_hashes) -> np.ndarray:
     """The distinct shingle hashes (u64) of a sequence of syllable hashes (u32, `format.syllable_hash`);
     a text shorter than a shingle is one shingle of all its syllables, an empty text none."""
@@ -69,7 +76,7 @@ def shingles(syllable_hashes) -> np.ndarray:
     with np.errstate(over="ignore"):
         for j in range(k):
             acc = acc + h[j : n - k + 1 + j] * _POS[j]
-        return np.unique(mix64(acc))
+        return distinct(mix64(acc))
 
 
 def signature(sh: np.ndarray) -> bytes:
@@ -124,7 +131,7 @@ def _prepared(sigs: np.ndarray, rows, keys, bands=None):
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
     pairs = np.sort(pairs, axis=1)
     width = np.int64(pairs.max()) + 1
-    keyed = np.unique(pairs[:, 0] * width + pairs[:, 1])  # one number per pair: a 1-D unique, not by rows
+    keyed = distinct(pairs[:, 0] * width + pairs[:, 1])  # one number per pair: a 1-D unique, not by rows
     return np.stack((keyed // width, keyed % width), axis=1)
 
 
@@ -226,7 +233,7 @@ def _pairs_within(col: np.ndarray, inside: np.ndarray, own: np.ndarray, place: n
                   table: np.ndarray) -> np.ndarray:
     """One band's candidate pairs among the `inside` rows (as their `place`), from the whole runs of the
     band values that inside rows hold. `table`: 2**24 False bools, left as found."""
-    values = np.unique(col[inside])
+    values = distinct(col[inside])
     if not len(values):
         return np.zeros((0, 2), dtype=np.int64)
     run = np.flatnonzero(holding(col, values, table))

@@ -82,11 +82,11 @@ def relabel(sigs: np.ndarray, ties: np.ndarray, rows: np.ndarray, where: np.ndar
     touched = np.zeros(len(rows), dtype=bool)
     table = np.zeros(1 << 24, dtype=bool)
     for b in range(C.BANDS):
-        touched |= C.holding(bands[b], np.unique(changed_bands[b]), table)
+        touched |= C.holding(bands[b], C.distinct(changed_bands[b]), table)
     within = np.zeros(n, dtype=bool)
     within[rows[touched]] = True
     # (A deleted document's group is among them: whatever it was joined to shared a band value with it.)
-    hit = np.unique(label[within])
+    hit = C.distinct(label[within])
     hit = hit[hit >= 0]
     if len(hit):
         in_hit = np.zeros(int(label.max()) + 2, dtype=bool)  # the last entry, for label -1, stays False
