@@ -1,11 +1,12 @@
 """Do two checkouts answer every dev query the same? For refactors that must not change behaviour.
 
     git worktree add /tmp/base HEAD        # the tree to compare against
-    python bench/same_answers.py --base /tmp/base --index /tmp/ix20k
+    python bench/same_answers.py --base /tmp/base --index /tmp/ix20k [--base-index /tmp/ix20k-old]
 
 Runs `ttdn search --queries FILE --nl -n 10` of each tree (PYTHONPATH selects the tree) on every dev query
 set and compares the JSON answers line by line, `took_ms` aside: ids, order, scores, snippets, totals,
-facets and suggestions. Prints the number of answers compared and the first differences.
+facets and suggestions. Prints the number of answers compared and the first differences. --base-index: the
+base tree's own index of the same corpus, when the two trees write different formats.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", type=Path, required=True, help="the other checkout")
     ap.add_argument("--index", type=Path, required=True)
+    ap.add_argument("--base-index", type=Path, help="the base tree's index (default: --index)")
     ap.add_argument("--dev", type=Path, default=DEV)
     args = ap.parse_args()
     compared = differ = 0
@@ -48,7 +50,7 @@ def main() -> int:
             q = Path(tmp) / f"{name}.jsonl"
             q.write_text("".join(json.dumps({"qid": r["qid"], "query": r["query"]}, ensure_ascii=False) + "\n"
                                  for r in map(json.loads, src.open(encoding="utf-8"))), "utf-8")
-            a, b = answers(args.base, args.index, q), answers(ROOT, args.index, q)
+            a, b = answers(args.base, args.base_index or args.index, q), answers(ROOT, args.index, q)
             if len(a) != len(b):
                 print(f"{name}: {len(a)} answers from the base, {len(b)} from this tree")
                 differ += 1
