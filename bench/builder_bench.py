@@ -35,12 +35,12 @@ def main() -> None:
     args = ap.parse_args()
     arts = [a for a in itertools.islice(iter_articles([args.corpus]), args.n * 2) if isinstance(a, Article)]
     docs = [prepare(a) for a in arts[: args.n]]
-    rows = [(d["_keys"], d["_view"], d["_date"], d["_pairs"], d["_words"], d["_tie"], d["_signature"]) for d in docs]
+    rows = [(d["_keys"], d["_view"], d["_date"], d["_words"], d["_tie"], d["_signature"]) for d in docs]
     b = Builder()
     t0 = time.process_time()
     for _ in range(args.times):
-        for keys, view, date, pairs, words, tie, sig in rows:
-            b.add(keys, view, date, pairs, words, tie, sig, 0)
+        for keys, view, date, words, tie, sig in rows:
+            b.add(keys, view, date, words, tie, sig, 0)
     t1 = time.process_time()
     with tempfile.TemporaryDirectory() as d:
         b.write(Path(d) / "bench.ttdn", 1)

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ttdn_search.engine import format as F  # noqa: E402
 
 KEY_KINDS = {"f": "f: folded syllables", "e": "e: exact syllables", "t": "t: title syllables",
-             "F": "F: facet values", "A": "A: any facet value", "M": "M: months", "b": "b: bigram buckets",
-             "w": "w: words (counts only)"}
+             "F": "F: facet values", "A": "A: any facet value", "M": "M: months", "p": "p: frequent pairs",
+             "b": "b: bigram buckets", "w": "w: words (counts only)"}
 
 
 def companion_parts(path: Path, parts: Counter) -> int:

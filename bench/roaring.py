@@ -38,7 +38,8 @@ from ttdn_search.engine import format as F  # noqa: E402
 from ttdn_search.search import Searcher  # noqa: E402
 
 KINDS = {"f": "f (folded syllables)", "e": "e (exact syllables)", "t": "t (title syllables)", "F": "F (facets)",
-         "A": "A (any facet)", "M": "M (months)", "b": "b (bigram buckets)"}
+         "A": "A (any facet)", "M": "M (months)", "p": "p (frequent pairs)",
+         "b": "b (bigram buckets)"}
 
 
 def ids_of(comp, kind: int, raw: bytes) -> np.ndarray:

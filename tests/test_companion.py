@@ -60,9 +60,12 @@ def _snapshot(index: Path) -> list:
     return out
 
 
-def test_many_small_runs_with_updates_match_one_fresh_build(tmp_path, monkeypatch):
+@pytest.mark.parametrize("pair_df", [F.PAIR_DF, 2])
+def test_many_small_runs_with_updates_match_one_fresh_build(tmp_path, monkeypatch, pair_df):
     """Segments from many small runs, updated articles (deletions) and a merge of the small segments
-    answer exactly as one fresh segment does."""
+    answer exactly as one fresh segment does; with pairs frequent enough for keys of their own
+    (format.pair_key) too, which a merge finds anew."""
+    monkeypatch.setattr(F, "PAIR_DF", pair_df)
     extra = _articles(tmp_path, 30)
     changed = _articles(tmp_path, 30, tag="sửa")
     inc = tmp_path / "inc"
@@ -154,9 +157,26 @@ def _views(s):
         yield d, title, body
 
 
-def test_bigram_candidates_hold_every_phrase_holder(searcher):
-    """Hashed pairs may let in documents without the phrase, never leave one out that has it; and the
-    phrase found in the coded views is the phrase in the text."""
+@pytest.fixture(scope="module")
+def pair_searcher(tmp_path_factory):
+    """The samples indexed with PAIR_DF 2: most of their frequent pairs get a key of their own."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(F, "PAIR_DF", 2)
+    try:
+        d = tmp_path_factory.mktemp("pairs") / "ix"
+        build_index([SAMPLES], d, jobs=1)
+    finally:
+        mp.undo()
+    with Searcher(d) as s:
+        yield s
+
+
+@pytest.mark.parametrize("which", ["searcher", "pair_searcher"])
+def test_phrase_candidates_hold_every_phrase_holder(which, request):
+    """Hashed pairs may let in documents without the phrase, never leave one out that has it; a pair's
+    own key holds exactly the documents holding the pair; and the holders found in the coded views are
+    the holders of the phrase in the text."""
+    searcher = request.getfixturevalue(which)
     view = searcher.segments
     docs = list(_views(searcher))
     phrases = set()
@@ -165,13 +185,21 @@ def test_bigram_candidates_hold_every_phrase_holder(searcher):
         phrases.update(tuple(words[i : i + n]) for n in (2, 3, 5) for i in range(0, min(len(words) - n, 60), 7))
         phrases.add(tuple(title.split()[:4]))
     phrases.add(("thong", "tin", "doi", "ngoai"))
+    phrases.add(("tin", "thong"))  # in no view: none holds it
     assert len(phrases) > 40
+    own = 0
     for ph in phrases:
         pattern = f" {' '.join(ph)} "
         truth = [d for d, title, body in docs if pattern in f" {title} " or pattern in f" {body} "]
         candidates = view.phrase_candidates(list(ph), view.live)
         assert set(truth) <= set(B.members(candidates)), ph
-        assert view.verified(candidates, list(ph)) == truth, ph
+        assert view.holders(list(ph), view.live) == truth, ph
+        comp = view.parts[0][0]
+        codes = comp.pattern(list(ph))
+        if len(ph) == 2 and codes is not None and comp.df(F.pair_key(codes.decode("utf-8"))):
+            own += 1
+            assert B.members(candidates) == truth, ph
+    assert (own > 10) == (which == "pair_searcher")
 
 
 def test_word_view_holders_across_segments_are_the_documents_holding_the_words(tmp_path):

@@ -80,7 +80,7 @@ def prepare(article: Article) -> dict:
     (title_keys, title_words), (body_keys, body_words) = keys_and_words(article.title), keys_and_words(article.text)
     title_fold, body_fold = fold_keys(title_keys), fold_keys(body_keys)
     date = tags.when or ""  # published, else the event's: what filters, sorting and pages use
-    keys, pairs = doc_keys(title_fold, body_fold, date, values, exact=set(title_keys).union(body_keys))
+    keys = doc_keys(title_fold, body_fold, date, values, exact=set(title_keys).union(body_keys))
     return {
         "id": article.id,
         "title": article.title,
@@ -95,7 +95,6 @@ def prepare(article: Article) -> dict:
         "rawkey": rawkey_term(article.raw_key, article.id, article.content_hash) if article.raw_key else None,
         "_keys": keys,
         "_words": list(set(title_words.split()).union(body_words.split())),
-        "_pairs": pairs,
         "_view": pack_views(title_fold, body_fold, f"{title_words}\n{body_words}", values),
         "_date": date_int(date),
         "_tie": tie_key(article.id),

@@ -14,6 +14,7 @@ import numpy as np
 
 from ttdn_search.engine import format as F
 from ttdn_search.engine.companion import Companion
+from ttdn_search.engine.copies import distinct
 
 
 class _KeyIds(dict):
@@ -27,17 +28,16 @@ class _KeyIds(dict):
 class Builder:
     """Accumulates one new segment's companion, document by document, in Whoosh's document order.
 
-    Postings are two flat streams, (key number, document) and (bigram bucket, document), appended in C
-    (array.extend of a mapped list) and grouped by key once, at `write`, by a stable sort: a document
-    holds about 1,300 keys and buckets, and appending each to its key's own list cost the main process
-    more than a millisecond an article."""
+    Postings are a flat stream of (key number, document), appended in C (array.extend of a mapped list)
+    and grouped by key once, at `write`, by a sort: a document holds about 800 keys, and appending each to
+    its key's own list cost the main process more than a millisecond an article. The pairs of adjacent
+    syllables (`format.pair_key`, the bigram buckets) are found in the records when they are coded, at
+    `write`, the same way for new documents and merged ones."""
 
     def __init__(self):
         self.key_ids = _KeyIds()
         self.key_of = array("I")  # key number of each (key, document) posting ...
         self.doc_of = array("I")  # ... and its document
-        self.bucket_of = array("I")  # bigram bucket of each (bucket, document) posting ...
-        self.bucket_doc = array("I")  # ... and its document
         self.words: Counter = Counter()  # word of the word view -> documents holding it
         self.docs: list[bytes] = []
         self.dates = array("I")
@@ -49,11 +49,11 @@ class Builder:
     def __len__(self) -> int:
         return len(self.docs)
 
-    def add(self, keys: list[str], view: bytes, date: int, pairs=(), words=(), tie: int = 0, signature: bytes = b"",
+    def add(self, keys: list[str], view: bytes, date: int, words=(), tie: int = 0, signature: bytes = b"",
             added: int = 0) -> None:
-        """One document: its keys (distinct), its record (see `format.pack_views`), its date, its bigram
-        buckets (distinct), the distinct words of its word view, its tie key (`format.tie_key`), its copy
-        signature (`copies.signature`; none: it has no copies) and when it was indexed."""
+        """One document: its keys (distinct, `format.doc_keys`), its record (`format.pack_views`), its date,
+        the distinct words of its word view, its tie key (`format.tie_key`), its copy signature
+        (`copies.signature`; none: it has no copies) and when it was indexed."""
         if len(signature) != F.SIG_BYTES:
             signature = bytes(F.SIG_BYTES)
         self.words.update(words)
@@ -61,8 +61,6 @@ class Builder:
         one = array("I", (n,))
         self.key_of.extend(map(self.key_ids.__getitem__, keys))
         self.doc_of.extend(one * len(keys))
-        self.bucket_of.extend(pairs)
-        self.bucket_doc.extend(one * len(pairs))
         self.docs.append(view)
         self.dates.append(date)
         self.ties.append(tie)
@@ -82,18 +80,16 @@ class Builder:
         for _, _, words in texts:
             self.words.update(set(words.split()))
         for key, ids in old.iter_postings():
+            if F.is_pair_key(key):  # in the old file's codes and by its counts: found anew at `write`
+                continue
             if remap is None:
                 new = array("I", [base + d for d in ids]) if base else array("I", ids)
             else:
                 new = array("I", [remap[d] for d in ids if d in remap])
             if not new:
                 continue
-            if F.is_bigram_key(key):  # kept with this run's buckets, in document order
-                self.bucket_of.extend(array("I", (int(key[1:], 16),)) * len(new))
-                self.bucket_doc.extend(new)
-            else:
-                self.key_of.extend(array("I", (self.key_ids[key],)) * len(new))
-                self.doc_of.extend(new)
+            self.key_of.extend(array("I", (self.key_ids[key],)) * len(new))
+            self.doc_of.extend(new)
         for d, (title, body, words) in zip(live, texts):
             self.docs.append(F.plain_record(title, body, words, old.facet_keys(d)))
             self.dates.append(old.dates[d])
@@ -111,7 +107,8 @@ class Builder:
         ndocs = len(self.docs)
         postings = self._postings()
         counts = {F.word_key(w): n for w, n in self.words.items()}
-        records, table, syllables = self._coded()
+        records, table, syllables, pairs = self._coded()
+        postings.update(pairs)
         codes = {}  # key -> the code point of the syllable it carries (format.code_key)
         for syllable, code in table.items():
             if code in (F.WORD_SEP, F.LINE):
@@ -200,34 +197,32 @@ class Builder:
         tmp.replace(path)
 
     def _postings(self) -> dict:
-        """key -> its documents (ascending uint32), bigram buckets as their keys: each stream's pairs as
-        one uint64 (key number high, document low) sorted in place, so that each key's documents come out
-        together and ascending (half the memory and time of an argsort: 1.5 s for 13 million postings)."""
+        """key -> its documents (ascending uint32): the stream's pairs as one uint64 (key number high,
+        document low) sorted in place, so that each key's documents come out together and ascending (half
+        the memory and time of an argsort: 1.5 s for 13 million postings)."""
         out = {}
         names = list(self.key_ids)
-        streams = [(self.key_of, self.doc_of, names.__getitem__), (self.bucket_of, self.bucket_doc, F.bigram_key)]
-        self.key_of = self.doc_of = self.bucket_of = self.bucket_doc = array("I")
+        keys, docs = self.key_of, self.doc_of
+        self.key_of = self.doc_of = array("I")
+        if not len(keys):
+            return out
         low = 0 if sys.byteorder == "little" else 1  # where a uint64's low half is, as two uint32
-        while streams:
-            keys, docs, name = streams.pop(0)
-            if not len(keys):
-                continue
-            kid = np.frombuffer(keys, dtype=np.uint32)
-            counts = np.bincount(kid)
-            pairs = (kid.astype(np.uint64) << 32) | np.frombuffer(docs, dtype=np.uint32)
-            del kid, keys, docs  # the streams' memory goes before the sort's
-            pairs.sort()
-            sorted_docs = pairs.view(np.uint32)[low::2]
-            bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
-            for k in np.flatnonzero(counts).tolist():
-                out[name(k)] = sorted_docs[bounds[k] : bounds[k + 1]]
+        kid = np.frombuffer(keys, dtype=np.uint32)
+        counts = np.bincount(kid)
+        pairs = (kid.astype(np.uint64) << 32) | np.frombuffer(docs, dtype=np.uint32)
+        del kid, keys, docs  # the stream's memory goes before the sort's
+        pairs.sort()
+        sorted_docs = pairs.view(np.uint32)[low::2]
+        bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+        for k in np.flatnonzero(counts).tolist():
+            out[names[k]] = sorted_docs[bounds[k] : bounds[k + 1]]
         return out
 
-    def _coded(self) -> tuple[list[bytes], dict[bytes, bytes], int]:
+    def _coded(self) -> tuple[list[bytes], dict[bytes, bytes], int, dict]:
         """Every record coded (format.encode_record) with this file's code table, the table (syllable ->
-        code, in code order) and how many folded syllables the titles and bodies hold (BM25's lengths).
-        Two passes, each record split anew: the tokens of ten thousand records at once would be 10**7
-        objects."""
+        code, in code order), how many folded syllables the titles and bodies hold (BM25's lengths), and
+        the postings of the pairs of adjacent syllables (`_Pairs`). Two passes, each record split anew: the
+        tokens of ten thousand records at once would be 10**7 objects."""
         counts: Counter = Counter()
         syllables = 0
         for d in self.docs:
@@ -239,8 +234,96 @@ class Builder:
         counts.pop(F.WORD_SEP, None)
         counts.pop(F.LINE, None)
         table = F.code_table(counts)
+        pairs = _Pairs(table, len(self.docs))
         docs = self.docs
         for i, d in enumerate(docs):  # in place: a segment's plain and coded records are never all held at once
-            docs[i] = F.encode_record(*F.record_syllables(d), table)
+            parts = F.record_syllables(d)
+            pairs.add(parts[0], parts[1])
+            docs[i] = F.encode_record(*parts, table)
         self.coded = True
-        return docs, table, syllables
+        return docs, table, syllables, pairs.postings()
+
+
+class _Pairs:
+    """The pairs of adjacent folded syllables of a file's records: a pair PAIR_DF or more documents hold
+    gets its own key (format.pair_key), exact; the others are hashed into the bigram buckets
+    (format.bigram_bucket), a superset that the views then confirm. A pair is its syllables' ranks in the
+    code table, so a pair's documents are found with numpy, CHUNK documents at a time, as one sorted
+    uint64 each (pair high, document low): about 1 s of a 9,000-article segment's 6 s write
+    (bench/builder_bench.py), where the workers' hashed sets of each article's pairs had cost the main
+    process 0.7 s of `add` to stream. A merge finds the pairs the same way (no file's pairs are carried
+    over: a pair rare in each of two files can be frequent in their merge)."""
+
+    CHUNK = 2048
+
+    def __init__(self, table: dict[bytes, bytes], ndocs: int):
+        names = [s for s, c in table.items() if c not in (F.WORD_SEP, F.LINE)]  # in code order
+        self.rank = {s: i for i, s in enumerate(names)}
+        self.codes = [c.decode("utf-8") for s, c in table.items() if c not in (F.WORD_SEP, F.LINE)]
+        self.hashes = np.array([F.syllable_hash(s.decode("utf-8")) for s in names], dtype=np.uint64)
+        self.width = max(1, len(names))
+        self.docbits = max(1, ndocs.bit_length())
+        if 2 * (self.width - 1).bit_length() + self.docbits > 64:
+            raise ValueError("a companion's pairs and documents must fit 64 bits (see _Pairs)")
+        self.ranks = array("I")  # of the syllables of the views of the current chunk's documents ...
+        self.lengths = array("I")  # ... and the length of each view (a title, a body)
+        self.ndocs = 0
+        self.first = 0  # the first document of the current chunk
+        self.found: list[np.ndarray] = []  # per chunk: its distinct (pair, document), sorted
+
+    def add(self, title: list[bytes], body: list[bytes]) -> None:
+        """The next document's folded title and body (a pair across the end of the title is no phrase)."""
+        rank = self.rank.__getitem__
+        self.ranks.extend(map(rank, title))
+        self.ranks.extend(map(rank, body))
+        self.lengths.append(len(title))
+        self.lengths.append(len(body))
+        self.ndocs += 1
+        if self.ndocs - self.first >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if len(self.ranks) > 1:
+            ranks = np.frombuffer(self.ranks, dtype=np.uint32).astype(np.uint64)
+            view = np.repeat(np.arange(len(self.lengths), dtype=np.uint64), np.frombuffer(self.lengths, dtype=np.uint32))
+            inside = view[1:] == view[:-1]
+            pair = ranks[:-1][inside] * np.uint64(self.width) + ranks[1:][inside]
+            doc = (view[:-1][inside] >> np.uint64(1)) + np.uint64(self.first)
+            self.found.append(distinct(pair << np.uint64(self.docbits) | doc))
+        self.ranks, self.lengths = array("I"), array("I")
+        self.first = self.ndocs
+
+    def postings(self) -> dict:
+        """key -> its documents (ascending uint32): the frequent pairs' keys, then the bigram buckets'."""
+        self._flush()
+        out: dict = {}
+        if not self.found:
+            return out
+        found = np.concatenate(self.found)
+        self.found = []
+        found.sort()
+        bits = np.uint64(self.docbits)
+        pair = found >> bits
+        docs = (found & np.uint64((1 << self.docbits) - 1)).astype(np.uint32)
+        del found
+        starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
+        df = np.diff(np.append(starts, len(pair)))
+        frequent = df >= F.PAIR_DF
+        codes, width = self.codes, self.width
+        ends = starts + df
+        for s, e, p in zip(starts[frequent].tolist(), ends[frequent].tolist(), pair[starts[frequent]].tolist()):
+            out[F.pair_key(codes[p // width] + codes[p % width])] = docs[s:e]
+        rare = ~np.repeat(frequent, df)
+        pair, docs = pair[rare], docs[rare]
+        if len(pair):
+            w = np.uint64(width)
+            bucket = F.bigram_bucket(self.hashes[pair // w], self.hashes[pair % w])
+            keyed = distinct(bucket << np.uint64(32) | docs.astype(np.uint64))
+            bucket = (keyed >> np.uint64(32)).astype(np.int64)
+            docs = (keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+            starts = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1])))
+            ends = np.append(starts[1:], len(bucket))
+            for s, e, b in zip(starts.tolist(), ends.tolist(), bucket[starts].tolist()):
+                out[F.bigram_key(b)] = docs[s:e]
+        return out
+

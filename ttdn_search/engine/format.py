@@ -19,7 +19,7 @@ from ttdn_search.normalize import FoldTable
 # The one version of the companion format. It is written into every file's magic and into the index's
 # ttdn.json (`format_version`), and both are checked on open: an index written by another format is
 # told to rebuild, never misread.
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 MAGIC_PREFIX = b"TTDNC"
 MAGIC = (MAGIC_PREFIX + str(FORMAT_VERSION).encode() + b"\n").ljust(8, b"\x00")  # the header's 8 bytes
 assert len(MAGIC) == 8, "FORMAT_VERSION must fit the 8-byte magic (two digits at most)"
@@ -32,7 +32,8 @@ ENTRY = struct.Struct("<HBIIII")  # key length, kind, df, data offset, data leng
 # a syllable of the views that has no key of its own (see `code_key`).
 BITMAP, ARRAY, COUNT, CODE = 1, 0, 2, 3
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
-BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets
+BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets ...
+PAIR_DF = 16  # ... but a pair at least this many of a file's documents hold has its own key (`pair_key`)
 # ARRAY postings hold u16 document numbers in a file of at most this many documents, u32 in a larger one.
 NARROW_DOCS = 1 << 16
 SIG_BYTES = 132  # each document's copy signature (engine/copies.py): what finds its copies
@@ -111,6 +112,14 @@ def bigram_key(bucket: int) -> str:
     return f"b{bucket:04x}"
 
 
+def pair_key(codes: str) -> str:
+    """Documents whose folded title or body holds a pair of adjacent syllables, named by their two codes in
+    the file (`code_char`): only for a pair PAIR_DF or more of the file's documents hold; its documents
+    are then in no bigram bucket (unless another of their pairs hashes there). Its postings are exact, so
+    a two-syllable word needs no search in the views: most of a query's pairs are frequent ones."""
+    return "p" + codes
+
+
 def word_key(word: str) -> str:
     """A word of the word view (pyvi's words joined by "_"): a document frequency, no postings."""
     return "w" + word
@@ -124,8 +133,9 @@ def is_month_key(key: str) -> bool:
     return key[0] == "M"
 
 
-def is_bigram_key(key: str) -> bool:
-    return key[0] == "b"
+def is_pair_key(key: str) -> bool:
+    """A bigram bucket's key or a pair's (`pair_key`): both are rebuilt from the records by every write."""
+    return key[0] in "bp"
 
 
 def split_facet_key(key: str) -> tuple[str, str]:
@@ -182,7 +192,13 @@ def bigrams(folded: list[str]) -> set[int]:
         return set()
     h = _HASH
     hs = [h[k] for k in folded]
-    return {((a * 0x9E3779B1) >> 16 ^ b) & _BUCKETS for a, b in zip(hs, hs[1:])}
+    return {bigram_bucket(a, b) for a, b in zip(hs, hs[1:])}
+
+
+def bigram_bucket(a, b):
+    """The bucket of a pair of syllable hashes: ints, or uint64 numpy arrays (Builder: a segment's pairs at
+    once; the product of two u32 fits in 64 bits, so it is the same number)."""
+    return ((a * 0x9E3779B1) >> 16 ^ b) & _BUCKETS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,9 +211,9 @@ def has_exact_key(key: str) -> bool:
 
 
 def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, list[str]],
-             exact: set[str] = frozenset()) -> tuple[list[str], set[int]]:
-    """Every companion key of one document and its bigram buckets, computed in the indexing workers.
-    `exact`: the document's syllable keys with their diacritics."""
+             exact: set[str] = frozenset()) -> list[str]:
+    """Every companion key of one document but its pairs' (which Builder.write finds in the records),
+    computed in the indexing workers. `exact`: the document's syllable keys with their diacritics."""
     title_tokens = title_folded.split()
     body_tokens = body_folded.split()
     title = set(title_tokens)
@@ -210,8 +226,7 @@ def doc_keys(title_folded: str, body_folded: str, date: str, facets: dict[str, l
             keys.append(any_key(name))
     if len(date) >= 7:
         keys.append(month_key(date[:7]))
-    # Title and body apart: a pair across the end of the title is no phrase of the article.
-    return keys, bigrams(title_tokens) | bigrams(body_tokens)
+    return keys
 
 
 def pack_views(title_folded: str, body_folded: str, words: str, facets: dict[str, list[str]]) -> bytes:
@@ -228,7 +243,7 @@ def plain_record(title_folded: str, body_folded: str, words: str, facets: bytes)
 
 
 # ---------------------------------------------------------------------------------------------
-# Syllable codes: how a record's views are stored (format 9).
+# Syllable codes: how a record's views are stored (since format 9).
 #
 # Each file gives every syllable of its views (folded and exact alike) a code: a character, the most
 # frequent syllable first from FIRST_CODE on, written in UTF-8. A view is its syllables' codes one after

@@ -11,8 +11,9 @@ level finds nothing):
 - FOLDED: the same words together, diacritics ignored.
 - LOOSE: every syllable anywhere in the title or body, diacritics ignored.
 
-Every level is an AND of bitmaps, so the total and the facets are exact; words are then verified: their
-bigram buckets narrow the matches, and each one left is searched for the word in place. A quoted phrase is
+Every level is an AND of bitmaps, so the total and the facets are exact; words are then verified: the
+postings of their adjacent pairs narrow the matches (exact ones for a frequent pair, which a two-syllable
+word then needs no more), and each one left is searched for the word in place. A quoted phrase is
 the same at every level: its syllables together, in order, and its typed diacritics present.
 """
 
@@ -150,15 +151,14 @@ class Evaluator:
         for a word typed with diacritics (`exact`), as typed (only the folded holders' word views are
         read, not every candidate's)."""
         view = self.view
-        holders = view.verified(view.phrase_candidates(folded, bm), folded)
+        holders = view.holders(folded, bm)
         if exact:
             holders = view.words_holding(holders, [keys])
         return from_ids(holders, view.ndocs)
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
         view = self.view
-        # The bigram buckets narrow the matches down; each one left is searched in place.
-        holders = view.verified(view.phrase_candidates(run.folded, bm), run.folded)
+        holders = view.holders(run.folded, bm)
         if run.accented:
             holders = view.words_holding(holders, [[k] for k in dict.fromkeys(run.keys)])
         return from_ids(holders, view.ndocs)

@@ -232,9 +232,15 @@ class Segments:
         return comp.facet_keys(local)
 
     def phrase_candidates(self, folded: list[str], within: int) -> int:
-        """Documents of `within` holding every adjacent pair of the syllables (hashed, so a superset of
-        those holding them as a phrase): what `verified` then tests."""
-        return self.all_of([F.bigram_key(b) for b in F.bigrams(folded)], within)
+        """Documents of `within` holding every adjacent pair of the syllables (`_pair_keys`: a superset of
+        those holding them as a phrase, exactly these for one frequent pair): what the ranker favours."""
+        out = 0
+        for comp, offset in self.parts:
+            part = within >> offset & comp.everything
+            pattern = comp.pattern(folded) if part else None
+            if pattern is not None:
+                out |= comp.all_of(_pair_keys(comp, folded, pattern)[0], part) << offset
+        return out
 
     def words_holding(self, docnums: list[int], runs: list[list[str]]) -> list[int]:
         """The documents of `docnums` (ascending) whose word view holds every run of exact syllables
@@ -264,13 +270,36 @@ class Segments:
                 out[spelling] = out.get(spelling, 0) + n
         return out
 
-    def verified(self, maybe: int, folded: list[str]) -> list[int]:
-        """The documents of `maybe` whose folded title or body holds the syllables together, ascending."""
+    def holders(self, folded: list[str], within: int) -> list[int]:
+        """The documents of `within` whose folded title or body holds the syllables together, ascending:
+        those holding every adjacent pair (`_pair_keys`), each searched in place for the run, unless it is
+        a single pair with a key of its own (no search: its postings are exact)."""
         out: list[int] = []
         for comp, offset in self.parts:  # ascending offsets
-            local = maybe >> offset & comp.everything
+            part = within >> offset & comp.everything
+            pattern = comp.pattern(folded) if part else None
+            if pattern is None:  # none of `within` here, or a syllable of the run in no view of this file
+                continue
+            keys, exact = _pair_keys(comp, folded, pattern)
+            local = comp.all_of(keys, part)
             if local:
-                pattern = comp.pattern(folded)
-                if pattern is not None:
-                    out.extend([offset + d for d in comp.holding(members(local), pattern)])
+                ids = members(local)
+                if not (exact and len(folded) == 2):
+                    ids = comp.holding(ids, pattern)
+                out.extend([offset + d for d in ids])
         return out
+
+
+def _pair_keys(comp: Companion, folded: list[str], pattern: bytes) -> tuple[list[str], bool]:
+    """The keys of a run's adjacent pairs in one file (its codes: `pattern`): each pair's own key when the
+    file has one (format.pair_key), else its bigram bucket's; and True when every pair had its own."""
+    codes = pattern.decode("utf-8")
+    keys: list[str] = []
+    exact = True
+    for i in range(len(codes) - 1):
+        key = F.pair_key(codes[i : i + 2])
+        if not comp.df(key):
+            key = F.bigram_key(F.bigram_bucket(F.syllable_hash(folded[i]), F.syllable_hash(folded[i + 1])))
+            exact = False
+        keys.append(key)
+    return list(dict.fromkeys(keys)), exact

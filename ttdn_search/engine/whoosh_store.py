@@ -120,7 +120,7 @@ class TtdnWriter(SegmentWriter):
     def add_prepared(self, doc: dict, update: bool) -> None:
         """One prepared document (indexer.prepare): its Whoosh fields, and its companion entries (the
         keys starting with "_")."""
-        keys, pairs, view, date = doc.pop("_keys"), doc.pop("_pairs"), doc.pop("_view"), doc.pop("_date")
+        keys, view, date = doc.pop("_keys"), doc.pop("_view"), doc.pop("_date")
         words, tie, sig = doc.pop("_words"), doc.pop("_tie"), doc.pop("_signature", b"")
         if doc.get("rawkey") is None:  # not from a JSONL record
             doc.pop("rawkey", None)
@@ -129,7 +129,7 @@ class TtdnWriter(SegmentWriter):
         else:
             self.add_document(**doc)
         kept = self.kept(tie, sig) if self.kept is not None and (update or self.kept_new) else 0
-        self.companion.add(keys, view, date, pairs, words, tie, sig, kept)
+        self.companion.add(keys, view, date, words, tie, sig, kept)
 
     def commit(self, merge: list[str] | None = None):  # type: ignore[override]
         self._to_merge = list(merge or ())
