@@ -444,3 +444,20 @@ def test_a_run_that_merges_updates_the_vocabulary_too(tmp_path, monkeypatch):
     for place in places:
         key = "_".join(fold(place).lower().split())
         assert key in vocab["w"] or all(s in vocab["s"] for s in key.split("_")), place
+
+
+def test_the_vocabulary_does_not_depend_on_the_order_of_the_words():
+    """Equally frequent spellings: the vocabulary picks the same one whatever order the companions list
+    their words in (any change to a file's keys reorders its key table)."""
+    import random
+
+    from ttdn_search.engine import vocab as V
+
+    words = [("nilông", 3), ("nilong", 3), ("túi_nilông", 2), ("túi_nilong", 2), ("biên_phòng", 5),
+             ("biên_phong", 1), ("nhà", 4), ("nhá", 4), ("mở", 2), ("mớ", 2)]
+    first = V.build_vocab(words, min_df=1)
+    assert first["s"]["nilong"] == ("nilong", 5) and first["w"]["bien_phong"] == ("biên_phòng", 5)
+    rng = random.Random(3)
+    for _ in range(20):
+        rng.shuffle(words)
+        assert V.build_vocab(words, min_df=1) == first

@@ -54,13 +54,15 @@ def longest_compounds(keys: list[str], known: Callable[[str], T | None]) -> list
 def build_vocab(words, min_df: int = MIN_DF) -> dict:
     """Most frequent accented spelling of every folded word and syllable, from (word, document
     frequency) pairs of the word view (engine.segments.Segments.iter_words; a word may recur, from
-    several segments). A compound's syllables count towards each syllable's frequency."""
+    several segments). A compound's syllables count towards each syllable's frequency. Of spellings
+    equally frequent, the first in code-point order: the words come in the order of the companions' key
+    tables, which any change to a file's keys reorders (the same articles then gave another "nilông")."""
     word_df: dict[str, int] = {}
     for text, df in words:
         word_df[text] = word_df.get(text, 0) + df
     compounds: dict[str, list] = {}
     syllable_df: dict[str, int] = {}
-    for text, df in word_df.items():
+    for text, df in sorted(word_df.items()):
         if not any(c.isalpha() for c in text):
             continue
         for syl in text.split("_"):
@@ -72,7 +74,7 @@ def build_vocab(words, min_df: int = MIN_DF) -> dict:
         if cur is None or df > cur[1]:
             compounds[f] = (text, df)
     syllables: dict[str, list] = {}
-    for text, df in syllable_df.items():
+    for text, df in sorted(syllable_df.items()):
         if df < min_df:
             continue
         f = fold(text)
