@@ -28,7 +28,7 @@ from ttdn_search.engine import format as F  # noqa: E402
 
 KEY_KINDS = {"f": "f: folded syllables", "e": "e: exact syllables", "t": "t: title syllables",
              "F": "F: facet values", "A": "A: any facet value", "M": "M: months", "p": "p: frequent pairs",
-             "b": "b: bigram buckets", "w": "w: words (counts only)"}
+             "q": "q: frequent exact pairs", "b": "b: bigram buckets", "w": "w: words (counts only)"}
 
 
 def companion_parts(path: Path, parts: Counter) -> int:

@@ -39,7 +39,7 @@ from ttdn_search.search import Searcher  # noqa: E402
 
 KINDS = {"f": "f (folded syllables)", "e": "e (exact syllables)", "t": "t (title syllables)", "F": "F (facets)",
          "A": "A (any facet)", "M": "M (months)", "p": "p (frequent pairs)",
-         "b": "b (bigram buckets)"}
+         "q": "q (frequent exact pairs)", "b": "b (bigram buckets)"}
 
 
 def ids_of(comp, kind: int, raw: bytes) -> np.ndarray:

@@ -159,9 +159,11 @@ def _views(s):
 
 @pytest.fixture(scope="module")
 def pair_searcher(tmp_path_factory):
-    """The samples indexed with PAIR_DF 2: most of their frequent pairs get a key of their own."""
+    """The samples indexed with PAIR_DF and EXACT_PAIR_DF 2: most of their frequent pairs get a key of
+    their own."""
     mp = pytest.MonkeyPatch()
     mp.setattr(F, "PAIR_DF", 2)
+    mp.setattr(F, "EXACT_PAIR_DF", 2)
     try:
         d = tmp_path_factory.mktemp("pairs") / "ix"
         build_index([SAMPLES], d, jobs=1)
@@ -193,7 +195,7 @@ def test_phrase_candidates_hold_every_phrase_holder(which, request):
         truth = [d for d, title, body in docs if pattern in f" {title} " or pattern in f" {body} "]
         candidates = view.phrase_candidates(list(ph), view.live)
         assert set(truth) <= set(B.members(candidates)), ph
-        assert view.holders(list(ph), view.live) == truth, ph
+        assert B.members(view.holders(list(ph), view.live)) == truth, ph
         comp = view.parts[0][0]
         codes = comp.pattern(list(ph))
         if len(ph) == 2 and codes is not None and comp.df(F.pair_key(codes.decode("utf-8"))):
@@ -202,17 +204,22 @@ def test_phrase_candidates_hold_every_phrase_holder(which, request):
     assert (own > 10) == (which == "pair_searcher")
 
 
-def test_word_view_holders_across_segments_are_the_documents_holding_the_words(tmp_path):
+@pytest.mark.parametrize("exact_pair_df", [F.EXACT_PAIR_DF, 2])
+def test_word_view_holders_across_segments_are_the_documents_holding_the_words(tmp_path, monkeypatch, exact_pair_df):
     """Segments.words_holding (typed diacritics, checked segment by segment, each in its own codes) keeps
-    exactly the documents whose word view, joiners as spaces, holds every run, whichever it is given."""
+    exactly the documents whose word view, joiners as spaces, holds every run, whichever it is given; by
+    the keys of frequent pairs with diacritics (format.exact_pair_key) too."""
     import random
 
+    monkeypatch.setattr(F, "EXACT_PAIR_DF", exact_pair_df)
     samples = Path(__file__).resolve().parents[1] / "ttdn_search" / "samples"
     d = tmp_path / "ix"
     build_index([samples], d, jobs=1, batch_size=4)
     with Searcher(d) as s:
         view = s.segments
         assert len(view.parts) > 2
+        exact_keys = sum(1 for comp, _ in view.parts for k, _ in comp.iter_postings() if k[0] == "q")
+        assert (exact_keys > 20) == (exact_pair_df == 2)
         everyone = list(range(view.ndocs))
         syllables = {n: " " + view.texts(n)[2].replace("_", " ").replace("\n", " ") + " " for n in everyone}
         rng = random.Random(7)
@@ -227,7 +234,7 @@ def test_word_view_holders_across_segments_are_the_documents_holding_the_words(t
             some_runs = rng.sample(runs, rng.choice((1, 2)))
             some = sorted(rng.sample(everyone, rng.randrange(1, len(everyone) + 1)))
             truth = [n for n in some if all(f" {' '.join(r)} " in syllables[n] for r in some_runs)]
-            assert view.words_holding(some, some_runs) == truth
+            assert B.members(view.words_holding(B.from_ids(some, view.ndocs), some_runs)) == truth
 
 
 def test_spellings_are_what_the_word_views_write(tmp_path):

@@ -237,86 +237,124 @@ class Builder:
         pairs = _Pairs(table, len(self.docs))
         docs = self.docs
         for i, d in enumerate(docs):  # in place: a segment's plain and coded records are never all held at once
-            parts = F.record_syllables(d)
-            pairs.add(parts[0], parts[1])
-            docs[i] = F.encode_record(*parts, table)
+            docs[i] = F.encode_record(*F.record_syllables(d), table)
+            pairs.add(docs[i])
         self.coded = True
         return docs, table, syllables, pairs.postings()
 
 
 class _Pairs:
-    """The pairs of adjacent folded syllables of a file's records: a pair PAIR_DF or more documents hold
-    gets its own key (format.pair_key), exact; the others are hashed into the bigram buckets
-    (format.bigram_bucket), a superset that the views then confirm. A pair is its syllables' ranks in the
-    code table, so a pair's documents are found with numpy, CHUNK documents at a time, as one sorted
-    uint64 each (pair high, document low): about 1 s of a 9,000-article segment's 6 s write
-    (bench/builder_bench.py), where the workers' hashed sets of each article's pairs had cost the main
-    process 0.7 s of `add` to stream. A merge finds the pairs the same way (no file's pairs are carried
-    over: a pair rare in each of two files can be frequent in their merge)."""
+    """The pairs of adjacent syllables of a file's records. Of the folded views: a pair PAIR_DF or more
+    documents hold gets its own key (format.pair_key), exact; the others are hashed into the bigram
+    buckets (format.bigram_bucket), a superset that the views then confirm. Of the word view (its
+    syllables as typed, word breaks and the title's end ignored, as Companion.words_holding reads it): a
+    pair with diacritics that EXACT_PAIR_DF or more documents hold gets its own key (format.exact_pair_key);
+    the others are confirmed in the views.
+
+    A pair is its syllables' ranks in the code table, so a pair's documents are found with numpy, CHUNK
+    documents at a time, as one sorted uint64 each (pair high, document low): about 1 s of a 9,000-article
+    segment's 6 s write for the folded pairs (bench/builder_bench.py), where the workers' hashed sets of
+    each article's pairs had cost the main process 0.7 s of `add` to stream. A merge finds the pairs the
+    same way (no file's pairs are carried over: a pair rare in each of two files can be frequent in their
+    merge)."""
 
     CHUNK = 2048
 
     def __init__(self, table: dict[bytes, bytes], ndocs: int):
         names = [s for s, c in table.items() if c not in (F.WORD_SEP, F.LINE)]  # in code order
-        self.rank = {s: i for i, s in enumerate(names)}
         self.codes = [c.decode("utf-8") for s, c in table.items() if c not in (F.WORD_SEP, F.LINE)]
         self.hashes = np.array([F.syllable_hash(s.decode("utf-8")) for s in names], dtype=np.uint64)
+        self.plain = np.array([s.isascii() for s in names], dtype=bool)  # no diacritics
         self.width = max(1, len(names))
         self.docbits = max(1, ndocs.bit_length())
         if 2 * (self.width - 1).bit_length() + self.docbits > 64:
             raise ValueError("a companion's pairs and documents must fit 64 bits (see _Pairs)")
-        self.ranks = array("I")  # of the syllables of the views of the current chunk's documents ...
+        self.views = bytearray()  # the folded views of the current chunk's documents, as UTF-32 code points ...
         self.lengths = array("I")  # ... and the length of each view (a title, a body)
+        self.words = bytearray()  # the same of the word views (their word breaks and the title's end too) ...
+        self.word_lengths = array("I")  # ... one per document
         self.ndocs = 0
         self.first = 0  # the first document of the current chunk
-        self.found: list[np.ndarray] = []  # per chunk: its distinct (pair, document), sorted
+        self.found: list[np.ndarray] = []  # per chunk: its distinct (folded pair, document), sorted
+        self.found_exact: list[np.ndarray] = []  # the same of the word views' pairs with diacritics
 
-    def add(self, title: list[bytes], body: list[bytes]) -> None:
-        """The next document's folded title and body (a pair across the end of the title is no phrase)."""
-        rank = self.rank.__getitem__
-        self.ranks.extend(map(rank, title))
-        self.ranks.extend(map(rank, body))
-        self.lengths.append(len(title))
-        self.lengths.append(len(body))
+    def add(self, record: bytes) -> None:
+        """The next document's coded record (format.encode_record): a pair across the end of the title is
+        no phrase of the folded views; the word view reads across it. Its codes are read as UTF-32 (C
+        loops): a syllable's code point is its rank, nearly (`_ranks`)."""
+        title, body, words, _ = record.split(F.VIEW_SEP, 3)
+        for view in (title, body):
+            utf32 = view.decode("utf-8").encode("utf-32-le")
+            self.views += utf32
+            self.lengths.append(len(utf32) >> 2)
+        utf32 = words.decode("utf-8").encode("utf-32-le")
+        self.words += utf32
+        self.word_lengths.append(len(utf32) >> 2)
         self.ndocs += 1
         if self.ndocs - self.first >= self.CHUNK:
             self._flush()
 
+    def _chunk_pairs(self, utf32: bytearray, lengths: array, views_per_doc: int):
+        """(first rank, second rank, document) of each adjacent pair of syllables inside a view of the
+        chunk; in a word view, the syllables on either side of a break are adjacent."""
+        cp = np.frombuffer(utf32, dtype=np.uint32)
+        view = np.repeat(np.arange(len(lengths), dtype=np.uint64), np.frombuffer(lengths, dtype=np.uint32))
+        if views_per_doc == 1:
+            keep = cp >= F.FIRST_CODE  # not WORD_SEP nor LINE
+            cp, view = cp[keep], view[keep]
+        # format.code_rank: code points past the surrogates are 0x800 further on.
+        ranks = cp - np.uint32(F.FIRST_CODE) - np.where(cp >= 0xD800, np.uint32(0x800), np.uint32(0))
+        inside = view[1:] == view[:-1]
+        a, b = ranks[:-1][inside], ranks[1:][inside]
+        doc = view[:-1][inside] // np.uint64(views_per_doc) + np.uint64(self.first)
+        return a, b, doc
+
     def _flush(self) -> None:
-        if len(self.ranks) > 1:
-            ranks = np.frombuffer(self.ranks, dtype=np.uint32).astype(np.uint64)
-            view = np.repeat(np.arange(len(self.lengths), dtype=np.uint64), np.frombuffer(self.lengths, dtype=np.uint32))
-            inside = view[1:] == view[:-1]
-            pair = ranks[:-1][inside] * np.uint64(self.width) + ranks[1:][inside]
-            doc = (view[:-1][inside] >> np.uint64(1)) + np.uint64(self.first)
-            self.found.append(distinct(pair << np.uint64(self.docbits) | doc))
-        self.ranks, self.lengths = array("I"), array("I")
+        width, bits = np.uint64(self.width), np.uint64(self.docbits)
+        if len(self.lengths):
+            a, b, doc = self._chunk_pairs(self.views, self.lengths, 2)
+            self.found.append(distinct((a.astype(np.uint64) * width + b) << bits | doc))
+        if len(self.word_lengths):
+            a, b, doc = self._chunk_pairs(self.words, self.word_lengths, 1)
+            accented = ~(self.plain[a] & self.plain[b])
+            a, b, doc = a[accented], b[accented], doc[accented]
+            self.found_exact.append(distinct((a.astype(np.uint64) * width + b) << bits | doc))
+        self.views, self.lengths, self.words, self.word_lengths = bytearray(), array("I"), bytearray(), array("I")
         self.first = self.ndocs
 
-    def postings(self) -> dict:
-        """key -> its documents (ascending uint32): the frequent pairs' keys, then the bigram buckets'."""
-        self._flush()
-        out: dict = {}
-        if not self.found:
-            return out
-        found = np.concatenate(self.found)
-        self.found = []
-        found.sort()
-        bits = np.uint64(self.docbits)
-        pair = found >> bits
+    def _grouped(self, found: list[np.ndarray]):
+        """The chunks' (pair, document) sorted together, as the distinct pairs' runs: each document's pair,
+        the start and the length of each pair's run, and the documents (ascending within a run)."""
+        found = np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
+        found.sort(kind="stable")  # a merge of the sorted chunks (timsort finds the runs): 8x a quicksort
+        pair = found >> np.uint64(self.docbits)
         docs = (found & np.uint64((1 << self.docbits) - 1)).astype(np.uint32)
         del found
-        starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
-        df = np.diff(np.append(starts, len(pair)))
-        frequent = df >= F.PAIR_DF
+        starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1]))) if len(pair) else np.zeros(0, int)
+        df = np.diff(np.append(starts, len(pair))).astype(int)
+        return pair, starts, df, docs
+
+    def _keyed(self, out: dict, key, pair, starts, df, docs, frequent) -> None:
         codes, width = self.codes, self.width
-        ends = starts + df
-        for s, e, p in zip(starts[frequent].tolist(), ends[frequent].tolist(), pair[starts[frequent]].tolist()):
-            out[F.pair_key(codes[p // width] + codes[p % width])] = docs[s:e]
+        for s, n, p in zip(starts[frequent].tolist(), df[frequent].tolist(), pair[starts[frequent]].tolist()):
+            out[key(codes[p // width] + codes[p % width])] = docs[s : s + n]
+
+    def postings(self) -> dict:
+        """key -> its documents (ascending uint32): the frequent pairs' keys, exact and folded, then the
+        bigram buckets'."""
+        self._flush()
+        out: dict = {}
+        pair, starts, df, docs = self._grouped(self.found_exact)
+        self.found_exact = []
+        self._keyed(out, F.exact_pair_key, pair, starts, df, docs, df >= F.EXACT_PAIR_DF)
+        pair, starts, df, docs = self._grouped(self.found)
+        self.found = []
+        frequent = df >= F.PAIR_DF
+        self._keyed(out, F.pair_key, pair, starts, df, docs, frequent)
         rare = ~np.repeat(frequent, df)
         pair, docs = pair[rare], docs[rare]
         if len(pair):
-            w = np.uint64(width)
+            w = np.uint64(self.width)
             bucket = F.bigram_bucket(self.hashes[pair // w], self.hashes[pair % w])
             keyed = distinct(bucket << np.uint64(32) | docs.astype(np.uint64))
             bucket = (keyed >> np.uint64(32)).astype(np.int64)
@@ -326,4 +364,3 @@ class _Pairs:
             for s, e, b in zip(starts.tolist(), ends.tolist(), bucket[starts].tolist()):
                 out[F.bigram_key(b)] = docs[s:e]
         return out
-

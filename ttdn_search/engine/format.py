@@ -34,6 +34,7 @@ BITMAP, ARRAY, COUNT, CODE = 1, 0, 2, 3
 DENSE = 32  # a key in more than 1/DENSE of the documents is stored as a bitmap
 BIGRAM_BITS = 16  # adjacent folded syllable pairs are hashed into 2**BIGRAM_BITS buckets ...
 PAIR_DF = 16  # ... but a pair at least this many of a file's documents hold has its own key (`pair_key`)
+EXACT_PAIR_DF = 32  # a pair of exact syllables (with diacritics) this many documents hold: `exact_pair_key`
 # ARRAY postings hold u16 document numbers in a file of at most this many documents, u32 in a larger one.
 NARROW_DOCS = 1 << 16
 SIG_BYTES = 132  # each document's copy signature (engine/copies.py): what finds its copies
@@ -120,6 +121,14 @@ def pair_key(codes: str) -> str:
     return "p" + codes
 
 
+def exact_pair_key(codes: str) -> str:
+    """Documents whose word view holds a pair of adjacent syllables as written (lower case, one tone-mark
+    placement; word breaks and the end of the title ignored, as Companion.words_holding reads it), named by
+    their codes: only for a pair with diacritics (one syllable at least) that EXACT_PAIR_DF or more of the
+    file's documents hold. A word of two syllables typed with diacritics is then an AND, no search."""
+    return "q" + codes
+
+
 def word_key(word: str) -> str:
     """A word of the word view (pyvi's words joined by "_"): a document frequency, no postings."""
     return "w" + word
@@ -134,8 +143,9 @@ def is_month_key(key: str) -> bool:
 
 
 def is_pair_key(key: str) -> bool:
-    """A bigram bucket's key or a pair's (`pair_key`): both are rebuilt from the records by every write."""
-    return key[0] in "bp"
+    """A bigram bucket's key or a pair's (`pair_key`, `exact_pair_key`): rebuilt from the records by
+    every write."""
+    return key[0] in "bpq"
 
 
 def split_facet_key(key: str) -> tuple[str, str]:

@@ -13,8 +13,9 @@ level finds nothing):
 
 Every level is an AND of bitmaps, so the total and the facets are exact; words are then verified: the
 postings of their adjacent pairs narrow the matches (exact ones for a frequent pair, which a two-syllable
-word then needs no more), and each one left is searched for the word in place. A quoted phrase is
-the same at every level: its syllables together, in order, and its typed diacritics present.
+word then needs no more, typed diacritics included), and each one left is searched for the word in place.
+A quoted phrase is the same at every level: its syllables together, in order, and its typed diacritics
+present.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Callable
 
 from ttdn_search import query as P
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import from_ids
 from ttdn_search.engine.segments import Segments
 from ttdn_search.engine.vocab import longest_compounds
 
@@ -150,15 +150,11 @@ class Evaluator:
         """The documents of bm holding the word's syllables together: folded, searched in place; then,
         for a word typed with diacritics (`exact`), as typed (only the folded holders' word views are
         read, not every candidate's)."""
-        view = self.view
-        holders = view.holders(folded, bm)
-        if exact:
-            holders = view.words_holding(holders, [keys])
-        return from_ids(holders, view.ndocs)
+        holders = self.view.holders(folded, bm)
+        return self.view.words_holding(holders, [keys]) if exact and holders else holders
 
     def _verify_phrase(self, bm: int, run: P.Run) -> int:
-        view = self.view
-        holders = view.holders(run.folded, bm)
-        if run.accented:
-            holders = view.words_holding(holders, [[k] for k in dict.fromkeys(run.keys)])
-        return from_ids(holders, view.ndocs)
+        holders = self.view.holders(run.folded, bm)
+        if run.accented and holders:
+            holders = self.view.words_holding(holders, [[k] for k in dict.fromkeys(run.keys)])
+        return holders

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import full, members
+from ttdn_search.engine.bitmaps import from_ids, full, members
 from ttdn_search.engine.companion import Companion
 from ttdn_search.errors import IndexDamaged
 
@@ -242,19 +242,29 @@ class Segments:
                 out |= comp.all_of(_pair_keys(comp, folded, pattern)[0], part) << offset
         return out
 
-    def words_holding(self, docnums: list[int], runs: list[list[str]]) -> list[int]:
-        """The documents of `docnums` (ascending) whose word view holds every run of exact syllables
-        (Companion.words_holding), each coded in each segment's own codes."""
-        out: list[int] = []
-        lo = 0
+    def words_holding(self, bm: int, runs: list[list[str]]) -> int:
+        """The documents of bm whose word view holds every run of exact syllables, each coded in each
+        segment's own codes: a pair with a key of its own (format.exact_pair_key) by its postings, the other
+        runs searched in the views (Companion.words_holding)."""
+        out = 0
         for comp, offset in self.parts:
-            hi = bisect.bisect_left(docnums, offset + comp.ndocs, lo)
-            if hi > lo:
-                patterns = [comp.pattern(r) for r in runs]
-                if None not in patterns:  # else no document of this segment holds them all
-                    held = comp.words_holding([d - offset for d in docnums[lo:hi]], patterns)
-                    out.extend([offset + d for d in held])
-            lo = hi
+            local = bm >> offset & comp.everything
+            if not local:
+                continue
+            patterns = [comp.pattern(r) for r in runs]
+            if None in patterns:  # no document of this segment holds them all
+                continue
+            rest = []
+            for p in patterns:
+                codes = p.decode("utf-8")
+                key = F.exact_pair_key(codes)
+                if len(codes) == 2 and comp.df(key):
+                    local &= comp.bitmap(key)
+                else:
+                    rest.append(p)
+            if local and rest:
+                local = from_ids(comp.words_holding(members(local), rest), comp.ndocs)
+            out |= local << offset
         return out
 
     def spellings(self, docnums: list[int], folded: list[str]) -> dict[str, int]:
@@ -270,23 +280,21 @@ class Segments:
                 out[spelling] = out.get(spelling, 0) + n
         return out
 
-    def holders(self, folded: list[str], within: int) -> list[int]:
-        """The documents of `within` whose folded title or body holds the syllables together, ascending:
-        those holding every adjacent pair (`_pair_keys`), each searched in place for the run, unless it is
-        a single pair with a key of its own (no search: its postings are exact)."""
-        out: list[int] = []
-        for comp, offset in self.parts:  # ascending offsets
+    def holders(self, folded: list[str], within: int) -> int:
+        """The documents of `within` whose folded title or body holds the syllables together: those
+        holding every adjacent pair (`_pair_keys`), each searched in place for the run, unless it is a
+        single pair with a key of its own (no search: its postings are exact)."""
+        out = 0
+        for comp, offset in self.parts:
             part = within >> offset & comp.everything
             pattern = comp.pattern(folded) if part else None
             if pattern is None:  # none of `within` here, or a syllable of the run in no view of this file
                 continue
             keys, exact = _pair_keys(comp, folded, pattern)
             local = comp.all_of(keys, part)
-            if local:
-                ids = members(local)
-                if not (exact and len(folded) == 2):
-                    ids = comp.holding(ids, pattern)
-                out.extend([offset + d for d in ids])
+            if local and not (exact and len(folded) == 2):
+                local = from_ids(comp.holding(members(local), pattern), comp.ndocs)
+            out |= local << offset
         return out
 
 
