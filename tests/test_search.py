@@ -153,3 +153,26 @@ def test_a_name_that_is_no_filter_is_said_not_silently_searched(searcher):
 
     out = CliRunner().invoke(main, ["search", "nguon:baochinhphu thông tin", "--index", str(searcher.index_dir)]).stdout
     assert "«nguon:» không phải tên bộ lọc" in out
+
+
+def test_a_one_off_search_loads_no_heavy_module(samples_index):
+    """`ttdn search` from a cold process: numpy (about 80 ms to import), pyvi, jinja2, multiprocessing
+    and Whoosh's query machinery serve indexing, pages and batches, not one search."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    heavy = ("numpy", "pyvi", "sklearn", "scipy", "jinja2", "multiprocessing", "whoosh.searching")
+    code = (
+        "import sys\n"
+        "from ttdn_search.cli import main\n"
+        "try:\n"
+        "    main(['search', 'hợp tác kinh tế đối ngoại', '--index', sys.argv[1]])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"print('LOADED', sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code, str(samples_index)], capture_output=True, text=True,
+                         cwd=root, check=True)
+    assert out.stdout.splitlines()[-1] == "LOADED []"

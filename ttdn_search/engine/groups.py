@@ -285,6 +285,21 @@ class Groups:
 
     # Below this many documents with copies in a set, counting its groups in Python is cheaper than numpy.
     SMALL = 256
+    # Counting in Python costs about 0.2 us a document, numpy's import about 80 ms (75-95 ms, bytecode
+    # cached): a process that has not imported numpy counts in Python until the documents it has counted
+    # that way would have paid for the import, then imports it (a one-off search never does; a server or
+    # a batch does within its first few large queries, at most twice the cost of knowing beforehand).
+    NUMPY_AFTER = 400_000
+    _counted_in_python = 0  # per process
+
+    def _numpy_pays(self, n: int) -> bool:
+        """True when n documents with copies are counted with numpy (see NUMPY_AFTER)."""
+        if n < self.SMALL:
+            return False
+        if "numpy" in sys.modules or Groups._counted_in_python >= self.NUMPY_AFTER:
+            return True
+        Groups._counted_in_python += n
+        return False
 
     def count(self, bm: int) -> int:
         """How many groups the documents of bm belong to (a document without copies is a group of its own)."""
@@ -292,10 +307,9 @@ class Groups:
         if not in_groups:
             return bm.bit_count()
         alone = (bm & ~self.dup).bit_count()
-        if in_groups.bit_count() < self.SMALL:
-            labels = self.labels
-            return alone + len({labels[d] for d in members(in_groups)})
-        import numpy as np  # only here: a one-off search of an index without copies never loads it
+        if not self._numpy_pays(in_groups.bit_count()):
+            return alone + len(set(map(self.labels.__getitem__, members(in_groups))))
+        import numpy as np
 
         bits = np.unpackbits(np.frombuffer(in_groups.to_bytes(self._nbytes, "little"), dtype=np.uint8),
                              bitorder="little")[: len(self.labels)]

@@ -22,7 +22,6 @@ from whoosh import index as windex
 from whoosh.writing import LockError, SegmentWriter
 
 from ttdn_search.engine import format as F
-from ttdn_search.engine.builder import Builder
 from ttdn_search.engine.companion import Companion
 from ttdn_search.engine.groups import Merged
 from ttdn_search.engine.segments import SegmentInfo, Segments, companion_path
@@ -100,6 +99,9 @@ class TtdnWriter(SegmentWriter):
         # part as a BytesIO copy, so every one-off search copied the stored fields of every segment
         # (25 ms on news-20k) before reading ten documents.
         super().__init__(ix, codec=codec, compound=False, **kwargs)
+        # Imported here: the builder needs numpy (about 110 ms to import), which no search does.
+        from ttdn_search.engine.builder import Builder
+
         self.companion = Builder()
         self._to_merge: list[str] = []
         # What this writer's merge did, for the groups of copies after the run (engine/regroup.py).
