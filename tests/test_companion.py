@@ -468,3 +468,44 @@ def test_the_vocabulary_does_not_depend_on_the_order_of_the_words():
     for _ in range(20):
         rng.shuffle(words)
         assert V.build_vocab(words, min_df=1) == first
+
+
+def _encode_v1(vocab: dict) -> bytes:
+    """vocab.bin as TTDNVOC1 wrote it (blocks of keys and of spellings in one order)."""
+    import struct
+    import zlib
+    from array import array
+
+    blocks, dfs, counts = [], array("I"), []
+    for part in ("w", "s"):
+        entries = list(vocab[part].items())
+        counts.append(len(entries))
+        blocks.append("\n".join(k for k, _ in entries).encode("utf-8"))
+        blocks.append("\n".join(t for _, (t, _) in entries).encode("utf-8"))
+        dfs.extend(df for _, (_, df) in entries)
+    body = struct.pack("<8s2I4Q", b"TTDNVOC1", *counts, *(len(b) for b in blocks)) + dfs.tobytes() + b"".join(blocks)
+    return body + zlib.crc32(body).to_bytes(4, "little")
+
+
+def test_vocabulary_lookups_by_bisection_and_the_earlier_file(tmp_path, monkeypatch):
+    """vocab.bin is looked up in place (sorted entries, bisection), a dict once asked often, and a file
+    an earlier version wrote reads the same."""
+    from ttdn_search.engine import vocab as V
+
+    words = {"ab": ("áb", 3), "ab_c": ("áb_c", 2), "a": ("à", 9), "ab_cd": ("ab_cđ", 2), "đa_b": ("đa_b", 4),
+             "z": ("z", 1)}
+    sylls = {f"s{i}": (f"s{i}", i) for i in range(50)}
+    vocab = {"w": words, "s": sylls}
+    (tmp_path / V.VOCAB_FILE).write_bytes(V._encode(vocab))
+    monkeypatch.setattr(V.SortedPart, "DICT_AFTER", 40)
+    got = V.read_vocab(tmp_path)
+    for part, want in vocab.items():
+        assert len(got[part]) == len(want)
+        for k, v in want.items():
+            assert got[part].get(k) == v and got[part][k] == v and k in got[part]
+        for missing in ("", "abc", "a_", "b", "ab_", "zz", "đ", "\udcff"):
+            assert missing not in got[part] and got[part].get(missing) is None
+        assert dict(got[part].items()) == want
+    assert got["s"]._dict is not None and got["w"]._dict is not None  # asked more than 40 times
+    (tmp_path / V.VOCAB_FILE).write_bytes(_encode_v1(vocab))
+    assert V.read_vocab(tmp_path) == vocab

@@ -2,12 +2,14 @@
 syllable and word, as the companions count them; vocab.bin keeps it for query word splitting and the
 did-you-mean.
 
-vocab.bin (little-endian): magic `TTDNVOC1`; the number of compounds and of syllables (u32 each); the
-byte length of four UTF-8 blocks (u64 each: compound keys, compound spellings, syllable keys, syllable
-spellings, each "\n"-joined, in one order); the document frequencies (u32 per compound, then per
-syllable); the four blocks; the CRC-32 of everything before it (u32). A search reads it with C-level
-splits and one dict per part (news-20k's 44,000 entries: 38-47 ms, where vocab.json, its JSON predecessor,
-took 53-119 ms).
+vocab.bin (little-endian): magic `TTDNVOC2`; the number of compounds and of syllables (u32 each); the
+byte length of their two blocks (u64 each); the document frequencies (u32 per compound, then per
+syllable); the offsets of the entries in their block (u32, one more than the entries: compounds, then
+syllables); the two blocks, each the entries `key\ttext` (UTF-8) sorted by key; the CRC-32 of everything
+before it (u32). A search checks the file and looks its few keys up by bisection, where building the
+dicts of news-20k's 44,000 entries took 38-47 ms and the 100k corpus's 70-90 ms for a one-off search;
+a part asked often (the did-you-mean tries thousands of edits) becomes a dict. `TTDNVOC1` (blocks of
+keys and of spellings in one order, read into dicts) is still read; an index run writes the new form.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -22,8 +25,10 @@ from ttdn_search.normalize import fold
 
 VOCAB_FILE = "vocab.bin"
 OLD_VOCAB_FILE = "vocab.json"  # written by earlier versions; removed when vocab.bin is written
-_MAGIC = b"TTDNVOC1"
-_HEAD = struct.Struct("<8s2I4Q")
+_MAGIC = b"TTDNVOC2"
+_HEAD = struct.Struct("<8s2I2Q")
+_MAGIC_1 = b"TTDNVOC1"
+_HEAD_1 = struct.Struct("<8s2I4Q")
 MIN_DF = 2
 # The longest compound looked up, in syllables ("ủy_ban_nhân_dân" is four).
 COMPOUND_SIZES = (4, 3, 2)
@@ -84,30 +89,111 @@ def build_vocab(words, min_df: int = MIN_DF) -> dict:
     return {"w": compounds, "s": syllables}
 
 
+class SortedPart(Mapping):
+    """One part of vocab.bin: folded key -> (spelling, df), found by bisection in the file's sorted
+    entries; after DICT_AFTER lookups, a dict of them all."""
+
+    DICT_AFTER = 2000
+
+    def __init__(self, block: bytes, offsets: array, dfs: array):
+        self._block, self._offsets, self._dfs = block, offsets, dfs
+        self._dict: dict | None = None
+        self._asked = 0
+
+    def _line(self, i: int) -> bytes:
+        return self._block[self._offsets[i] : self._offsets[i + 1]]
+
+    def _find(self, key: str):
+        if self._dict is None:
+            self._asked += 1
+            if self._asked <= self.DICT_AFTER:
+                kb = key.encode("utf-8", "surrogatepass") + b"\t"
+                lo, hi = 0, len(self._dfs)
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if self._line(mid) < kb:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo < len(self._dfs):
+                    line = self._line(lo)
+                    if line.startswith(kb):
+                        return line[len(kb) :].decode("utf-8"), self._dfs[lo]
+                return None
+            self._as_dict()
+        return self._dict.get(key)
+
+    def _as_dict(self) -> dict:
+        if self._dict is None:
+            lines = [self._line(i).decode("utf-8").split("\t", 1) for i in range(len(self._dfs))]
+            self._dict = {k: (t, df) for (k, t), df in zip(lines, self._dfs)}
+        return self._dict
+
+    def get(self, key, default=None):
+        hit = self._find(key) if isinstance(key, str) else None
+        return default if hit is None else hit
+
+    def __getitem__(self, key):
+        hit = self.get(key)
+        if hit is None:
+            raise KeyError(key)
+        return hit
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __len__(self) -> int:
+        return len(self._dfs)
+
+    def __iter__(self):
+        return iter(self._as_dict())
+
+
 def read_vocab(index_dir: Path) -> dict | None:
-    """The vocabulary vocab.bin keeps ({"w": compounds, "s": syllables}, folded key -> (spelling, df)), or
-    None when it is missing or damaged (derived data: the caller builds the vocabulary from the
-    companions instead, and the next index run writes it anew)."""
+    """The vocabulary vocab.bin keeps ({"w": compounds, "s": syllables}, folded key -> (spelling, df),
+    mappings), or None when it is missing or damaged (derived data: the caller builds the vocabulary from
+    the companions instead, and the next index run writes it anew)."""
     try:
         data = (Path(index_dir) / VOCAB_FILE).read_bytes()
     except OSError:
         return None
     try:
-        magic, nw, ns, *sizes = _HEAD.unpack_from(data, 0)
-        counts_at = _HEAD.size
-        blocks_at = counts_at + 4 * (nw + ns)
-        end = blocks_at + sum(sizes)
+        if data[:8] == _MAGIC_1:
+            return _read_1(data)
+        magic, nw, ns, wsize, ssize = _HEAD.unpack_from(data, 0)
+        dfs_at = _HEAD.size
+        offs_at = dfs_at + 4 * (nw + ns)
+        blocks_at = offs_at + 4 * (nw + ns + 2)
+        end = blocks_at + wsize + ssize
         if magic != _MAGIC or end + 4 != len(data) or zlib.crc32(data[:end]) != int.from_bytes(data[end:], "little"):
             return None
-        dfs = array("I")
-        dfs.frombytes(data[counts_at:blocks_at])
-        parts, pos = [], blocks_at
-        for size in sizes:
-            block = data[pos : pos + size].decode("utf-8")
-            pos += size
-            parts.append(block.split("\n") if block else [])
+        dfs, offs = array("I"), array("I")
+        dfs.frombytes(data[dfs_at:offs_at])
+        offs.frombytes(data[offs_at:blocks_at])
     except (struct.error, ValueError):
         return None
+    woffs, soffs = offs[: nw + 1], offs[nw + 1 :]
+    if woffs[0] != 0 or woffs[-1] != wsize or soffs[0] != 0 or soffs[-1] != ssize:
+        return None
+    return {"w": SortedPart(data[blocks_at : blocks_at + wsize], woffs, dfs[:nw]),
+            "s": SortedPart(data[blocks_at + wsize : end], soffs, dfs[nw:])}
+
+
+def _read_1(data: bytes) -> dict | None:
+    """vocab.bin as versions before TTDNVOC2 wrote it."""
+    magic, nw, ns, *sizes = _HEAD_1.unpack_from(data, 0)
+    counts_at = _HEAD_1.size
+    blocks_at = counts_at + 4 * (nw + ns)
+    end = blocks_at + sum(sizes)
+    if end + 4 != len(data) or zlib.crc32(data[:end]) != int.from_bytes(data[end:], "little"):
+        return None
+    dfs = array("I")
+    dfs.frombytes(data[counts_at:blocks_at])
+    parts, pos = [], blocks_at
+    for size in sizes:
+        block = data[pos : pos + size].decode("utf-8")
+        pos += size
+        parts.append(block.split("\n") if block else [])
     wkeys, wtexts, skeys, stexts = parts
     if not (len(wkeys) == len(wtexts) == nw and len(skeys) == len(stexts) == ns):
         return None
@@ -115,15 +201,23 @@ def read_vocab(index_dir: Path) -> dict | None:
 
 
 def _encode(vocab: dict) -> bytes:
-    blocks, dfs, counts = [], array("I"), []
+    blocks, dfs, offsets, counts = [], array("I"), array("I"), []
     for part in ("w", "s"):
-        # A word of the word view holds no whitespace (segment_words splits on it): "\n" separates.
-        entries = [(k, t, df) for k, (t, df) in vocab[part].items() if "\n" not in k and "\n" not in t]
+        # A word of the word view holds no whitespace (segment_words splits on it): "\t" separates.
+        # Sorted as the bytes a lookup compares (a key is the prefix of its line up to the tab).
+        entries = sorted((f"{k}\t{t}".encode("utf-8"), df) for k, (t, df) in vocab[part].items()
+                         if not any(c in k + t for c in "\t\n"))
         counts.append(len(entries))
-        blocks.append("\n".join(k for k, _, _ in entries).encode("utf-8"))
-        blocks.append("\n".join(t for _, t, _ in entries).encode("utf-8"))
-        dfs.extend(min(df, 0xFFFFFFFF) for _, _, df in entries)
-    body = _HEAD.pack(_MAGIC, *counts, *(len(b) for b in blocks)) + dfs.tobytes() + b"".join(blocks)
+        lines = [line for line, _ in entries]
+        pos = 0
+        offsets.append(0)
+        for line in lines:
+            pos += len(line)
+            offsets.append(pos)
+        blocks.append(b"".join(lines))
+        dfs.extend(min(df, 0xFFFFFFFF) for _, df in entries)
+    body = (_HEAD.pack(_MAGIC, *counts, *(len(b) for b in blocks)) + dfs.tobytes() + offsets.tobytes()
+            + b"".join(blocks))
     return body + zlib.crc32(body).to_bytes(4, "little")
 
 
@@ -135,6 +229,7 @@ def write_vocab(index_dir: Path, everything, new_segments: list | None = None) -
     if vocab is None:
         vocab = build_vocab(everything)
     else:
+        vocab = {part: dict(vocab[part].items()) for part in ("w", "s")}
         for seg in new_segments:
             part = build_vocab(seg.iter_words(), min_df=1)
             for key in ("w", "s"):
