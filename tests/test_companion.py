@@ -509,3 +509,26 @@ def test_vocabulary_lookups_by_bisection_and_the_earlier_file(tmp_path, monkeypa
     assert got["s"]._dict is not None and got["w"]._dict is not None  # asked more than 40 times
     (tmp_path / V.VOCAB_FILE).write_bytes(_encode_v1(vocab))
     assert V.read_vocab(tmp_path) == vocab
+
+
+@pytest.mark.parametrize("segments", [1, 3, 24, 25, 100])
+def test_index_wide_bitmaps_join_and_cut_as_shifts_do(segments):
+    """Segments' bitmaps joined into one and cut back (pairwise and through bytes beyond MANY segments)
+    give what one shift per segment gives, at every alignment and with empty segments among them."""
+    import random
+
+    from ttdn_search.engine.bitmaps import MANY, cutter, full, join
+
+    rng = random.Random(segments)
+    sizes = [rng.choice([0, 1, 7, 8, 9, 63, 64, 65, 500]) for _ in range(segments)]
+    offsets = [sum(sizes[:i]) for i in range(segments)]
+    for density in (0.0, 0.01, 0.5, 1.0):
+        parts = [(o, sum(1 << d for d in range(n) if rng.random() < density)) for o, n in zip(offsets, sizes)]
+        want = 0
+        for o, bm in parts:
+            want |= bm << o
+        assert join(parts) == want
+        x = want | rng.getrandbits(sum(sizes) + 70) if density else want
+        cut = cutter(x, segments)
+        assert [cut(o, full(n)) for o, n in zip(offsets, sizes)] == [x >> o & full(n) for o, n in zip(offsets, sizes)]
+    assert MANY < 25

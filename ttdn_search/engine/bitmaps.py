@@ -86,3 +86,41 @@ def highest(x: int, k: int) -> list[int]:
         else:
             hi = mid - 1
     return [d + lo for d in members(x >> lo)][-k:]
+
+
+# Above this many segments, index-wide bitmaps are joined from and cut into segments' bitmaps pairwise and
+# through bytes, not with one shift per segment: each shift costs the whole width, segments x documents
+# in all (100 segments of 10,000: 684 -> 238 us to join a dense key, 1.9 -> 0.4 ms to cut one).
+MANY = 24
+
+
+def join(parts) -> int:
+    """The bitmap of disjoint (offset, bitmap) parts, by ascending offset."""
+    parts = [p for p in parts if p[1]]
+    if len(parts) <= MANY:
+        out = 0
+        for offset, bm in parts:
+            out |= bm << offset
+        return out
+    while len(parts) > 1:  # neighbours pairwise: each round costs the width once
+        paired = [(a[0], a[1] | b[1] << (b[0] - a[0])) for a, b in zip(parts[::2], parts[1::2])]
+        if len(parts) & 1:
+            paired.append(parts[-1])
+        parts = paired
+    offset, bm = parts[0]
+    return bm << offset
+
+
+def cutter(x: int, parts: int):
+    """A function (offset, mask) -> the bits of x from offset on, within mask (a segment's `everything`),
+    for cutting x into `parts` pieces."""
+    if parts <= MANY:
+        return lambda offset, mask: x >> offset & mask
+    raw = x.to_bytes((x.bit_length() >> 3) + 1, "little")
+
+    def cut(offset: int, mask: int) -> int:
+        start = offset >> 3
+        end = (offset + mask.bit_length() + 7 >> 3) + 1
+        return int.from_bytes(raw[start:end], "little") >> (offset & 7) & mask
+
+    return cut

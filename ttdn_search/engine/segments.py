@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import from_ids, full, members
+from ttdn_search.engine.bitmaps import cutter, from_ids, full, join, members
 from ttdn_search.engine.companion import Companion
 from ttdn_search.errors import IndexDamaged
 
@@ -84,12 +84,7 @@ class Segments:
         return comp, docnum - offset
 
     def bitmap(self, key: str) -> int:
-        out = 0
-        for comp, offset in self.parts:
-            bm = comp.bitmap(key)
-            if bm:
-                out |= bm << offset
-        return out
+        return join([(offset, comp.bitmap(key)) for comp, offset in self.parts])
 
     def df(self, key: str) -> int:
         return sum(comp.df(key) for comp, _ in self.parts)
@@ -104,17 +99,16 @@ class Segments:
         stopping as soon as nothing is left (a segment with nothing of `within` is not read at all)."""
         if not keys:
             return self.everything if within is None else within
-        out = 0
+        out = []
+        cut = cutter(within, len(self.parts)) if within is not None else None
         for comp, offset in self.parts:
             part = None
-            if within is not None:
-                part = (within >> offset) & comp.everything
+            if cut is not None:
+                part = cut(offset, comp.everything)
                 if not part:
                     continue
-            local = comp.all_of(keys, part)
-            if local:
-                out |= local << offset
-        return out
+            out.append((offset, comp.all_of(keys, part)))
+        return join(out)
 
     def facet(self, name: str, value: str | None) -> int:
         """The documents with this value of a facet (with any value, for None)."""
@@ -160,8 +154,9 @@ class Segments:
         AND and a count of each of its month bitmaps (kept as ints by the companion) with its share of bm,
         0.2 ms on news-20k whatever the size of bm (reading dates one by one cost 2 us per document)."""
         counts: dict[str, int] = {}
+        cut = cutter(bm, len(self.parts))
         for comp, offset in self.parts:  # segment by segment: its own month bitmaps and its share of bm
-            local = bm >> offset & comp.everything
+            local = cut(offset, comp.everything)
             if not local:
                 continue
             for month, mbm in comp.month_bitmaps().items():
@@ -234,21 +229,23 @@ class Segments:
     def phrase_candidates(self, folded: list[str], within: int) -> int:
         """Documents of `within` holding every adjacent pair of the syllables (`_pair_keys`: a superset of
         those holding them as a phrase, exactly these for one frequent pair): what the ranker favours."""
-        out = 0
+        out = []
+        cut = cutter(within, len(self.parts))
         for comp, offset in self.parts:
-            part = within >> offset & comp.everything
+            part = cut(offset, comp.everything)
             pattern = comp.pattern(folded) if part else None
             if pattern is not None:
-                out |= comp.all_of(_pair_keys(comp, folded, pattern)[0], part) << offset
-        return out
+                out.append((offset, comp.all_of(_pair_keys(comp, folded, pattern)[0], part)))
+        return join(out)
 
     def words_holding(self, bm: int, runs: list[list[str]]) -> int:
         """The documents of bm whose word view holds every run of exact syllables, each coded in each
         segment's own codes: a pair with a key of its own (format.exact_pair_key) by its postings, the other
         runs searched in the views (Companion.words_holding)."""
-        out = 0
+        out = []
+        cut = cutter(bm, len(self.parts))
         for comp, offset in self.parts:
-            local = bm >> offset & comp.everything
+            local = cut(offset, comp.everything)
             if not local:
                 continue
             patterns = [comp.pattern(r) for r in runs]
@@ -264,8 +261,8 @@ class Segments:
                     rest.append(p)
             if local and rest:
                 local = from_ids(comp.words_holding(members(local), rest), comp.ndocs)
-            out |= local << offset
-        return out
+            out.append((offset, local))
+        return join(out)
 
     def spellings(self, docnums: list[int], folded: list[str]) -> dict[str, int]:
         """How the documents (any order) write a run of folded syllables: spelling -> times found
@@ -284,9 +281,10 @@ class Segments:
         """The documents of `within` whose folded title or body holds the syllables together: those
         holding every adjacent pair (`_pair_keys`), each searched in place for the run, unless it is a
         single pair with a key of its own (no search: its postings are exact)."""
-        out = 0
+        out = []
+        cut = cutter(within, len(self.parts))
         for comp, offset in self.parts:
-            part = within >> offset & comp.everything
+            part = cut(offset, comp.everything)
             pattern = comp.pattern(folded) if part else None
             if pattern is None:  # none of `within` here, or a syllable of the run in no view of this file
                 continue
@@ -294,8 +292,8 @@ class Segments:
             local = comp.all_of(keys, part)
             if local and not (exact and len(folded) == 2):
                 local = from_ids(comp.holding(members(local), pattern), comp.ndocs)
-            out |= local << offset
-        return out
+            out.append((offset, local))
+        return join(out)
 
 
 def _pair_keys(comp: Companion, folded: list[str], pattern: bytes) -> tuple[list[str], bool]:
