@@ -505,8 +505,9 @@ def test_vocabulary_lookups_by_bisection_and_the_earlier_file(tmp_path, monkeypa
             assert got[part].get(k) == v and got[part][k] == v and k in got[part]
         for missing in ("", "abc", "a_", "b", "ab_", "zz", "đ", "\udcff"):
             assert missing not in got[part] and got[part].get(missing) is None
+        # 34 lookups of the compounds: still bisected; 166 of the syllables: a dict after the 40th
+        assert (got[part]._dict is not None) == (part == "s")
         assert dict(got[part].items()) == want
-    assert got["s"]._dict is not None and got["w"]._dict is not None  # asked more than 40 times
     (tmp_path / V.VOCAB_FILE).write_bytes(_encode_v1(vocab))
     assert V.read_vocab(tmp_path) == vocab
 
