@@ -189,6 +189,16 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
             # Its syllables are all letters and digits exactly when the word without its "_" is.
             if word.isalnum() or word.replace("_", "").isalnum():
                 add(lows[k] if len(word) <= MAX_KEY_CHARS else "_".join(p[:MAX_KEY_CHARS] for p in word.split("_")).lower())
+            elif "_" not in word:
+                # One syllable: its text is the word itself (the offsets are needed only to find the text
+                # of a word of several, which may touch or be apart in the line).
+                key = _one_refined.get(word, _NOT_SEEN)
+                if key is _NOT_SEEN:
+                    if len(_one_refined) > 10_000:
+                        _one_refined.clear()
+                    key = _one_refined[word] = _refined_key(word)
+                if key is not None:
+                    add(key)
             else:
                 _refined(line[seg.flat[2 * k] : seg.flat[2 * k + 1]], add)
         if not simple:
@@ -206,9 +216,19 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
 
 def _refined(word: str, add) -> None:
     # A word holding punctuation ("Tp.HCM", "COVID-19"): its syllables in the syllable view's sense.
+    key = _refined_key(word)
+    if key is not None:
+        add(key)
+
+
+def _refined_key(word: str) -> str | None:
     sylls = _SYLLABLE_RE.findall(word)
-    if sylls:
-        add("_".join(s[:MAX_KEY_CHARS] for s in sylls).lower())
+    return "_".join(s[:MAX_KEY_CHARS] for s in sylls).lower() if sylls else None
+
+
+# `_refined_key` of the one-syllable words seen (punctuation, mostly: ",", ".", "“"), bounded.
+_one_refined: dict[str, str | None] = {}
+_NOT_SEEN = object()
 
 
 _SYLLABLE_RE = re.compile(_SYLLABLE)

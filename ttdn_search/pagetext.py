@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ttdn_search.normalize import has_diacritics, normalize
 
@@ -23,16 +24,18 @@ _DATE_IN_LINE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d{2}\b")
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _words(line: str) -> list[str]:
-    return _WORD.findall(line)
+@lru_cache(maxsize=1024)
+def _words(line: str) -> tuple[str, ...]:
+    # Asked of the same line by several tests in turn (noise, paragraph, label, banner, headline).
+    return tuple(_WORD.findall(line))
 
 
-def _is_untoned_latin_label(line: str, words: list[str]) -> bool:
+def _is_untoned_latin_label(line: str, words: tuple[str, ...]) -> bool:
     """A short line of plain ASCII words in a Vietnamese page: navigation or a CMS footer."""
     return 0 < len(words) <= 10 and not has_diacritics(line) and not any(w.isdigit() for w in words)
 
 
-def _is_byline_or_counter(line: str, words: list[str]) -> bool:
+def _is_byline_or_counter(line: str, words: tuple[str, ...]) -> bool:
     if len(words) > 14:
         return False
     if _COUNTER.match(line):
@@ -72,7 +75,7 @@ def _is_headline_like(line: str) -> bool:
     return 3 <= len(words) <= 40 and not line.rstrip().endswith(".")
 
 
-def _is_banner(line: str, words: list[str]) -> bool:
+def _is_banner(line: str, words: tuple[str, ...]) -> bool:
     letters = [c for c in line if c.isalpha()]
     all_caps = len(letters) >= 12 and all(c.isupper() for c in letters)
     # A word of ASCII letters joined to digits by hyphens ("Home-latest-1") is a CMS slot name.

@@ -8,6 +8,7 @@ jumps over the letters between them."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 _DIGITS = re.compile(r"\d+")
@@ -16,17 +17,20 @@ _DIGITS = re.compile(r"\d+")
 def at_digit_runs(rx: re.Pattern, text: str) -> Iterator[re.Match]:
     """The matches of `rx.finditer(text)`, for a pattern whose every match starts with a digit that follows
     no digit (its look-behind refuses a word character or a digit before it): it is tried at the start of
-    each run of digits, and where a match ends, as finditer would."""
+    each run of digits after the end of the last match, as finditer would (inside a run, the look-behind
+    would refuse it). Several patterns are asked of the same text in turn (a tagger's three kinds of
+    identifier, then years): its runs are found once."""
     match = rx.match
-    search = _DIGITS.search
     pos = 0
-    while True:
-        d = search(text, pos)
-        if d is None:
-            return
-        m = match(text, d.start())
-        if m is None:
-            pos = d.end()
+    for start in _run_starts(text):
+        if start < pos:
             continue
-        yield m
-        pos = m.end()
+        m = match(text, start)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+@lru_cache(maxsize=8)
+def _run_starts(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _DIGITS.finditer(text))

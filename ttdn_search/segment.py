@@ -259,19 +259,21 @@ def _labels(sylls: list[str]) -> list[str]:
 class Segmented:
     """pyvi's output for one text (`out`), the text's NFC form, and the (start, end) offsets into it of each
     word of `out` in turn, flat (`flat`, "\n" words included; computed when first asked for: the indexer's
-    word view needs them only for the rare word that holds punctuation)."""
+    word view needs them only for the rare word of several syllables that holds punctuation)."""
 
-    __slots__ = ("out", "nfc", "_sylls", "_starts", "_flat")
+    __slots__ = ("out", "nfc", "_sylls", "_joined", "_flat")
 
-    def __init__(self, out: str, nfc: str, sylls: list[str], starts: list[int]):
-        self.out, self.nfc, self._sylls, self._starts, self._flat = out, nfc, sylls, starts, None
+    def __init__(self, out: str, nfc: str, sylls: list[str], joined: set[int]):
+        # joined: the syllables that continue the word before them
+        self.out, self.nfc, self._sylls, self._joined, self._flat = out, nfc, sylls, joined, None
 
     @property
     def flat(self) -> array:
         if self._flat is None:
             # Between two syllables there is only whitespace other than "\n" (a newline is a syllable),
             # and no syllable starts with such whitespace, so the next syllable is the next find() hit.
-            sylls, starts = self._sylls, self._starts
+            sylls, joined = self._sylls, self._joined
+            starts = [i for i in range(len(sylls)) if i not in joined]
             spans: list[int] = []
             add, find, pos = spans.append, self.nfc.find, 0
             for a, b in zip(starts, starts[1:] + [len(sylls)]):
@@ -292,7 +294,7 @@ def _segment(text: str) -> Segmented:
     nfc = unicodedata.normalize("NFC", text)
     sylls = _syllables(nfc)
     if not sylls:
-        return Segmented(text, nfc, [], [])  # pyvi returns its input untouched when it finds no syllable
+        return Segmented(text, nfc, [], set())  # pyvi returns its input untouched when it finds no syllable
     labels = _labels(sylls)
     n = len(sylls)
     # pyvi's join rule verbatim, including `in` as a substring test on string.punctuation.
@@ -305,13 +307,19 @@ def _segment(text: str) -> Segmented:
         and not prev[0].isdigit()
         and not (cur[0].istitle() and not prev[0].istitle())
     }
-    starts = [i for i in range(n) if i not in joined] if joined else list(range(n))
-    # Syllables of a word are joined by "_", words by " ", whatever separated them in the text.
+    # Syllables of a word are joined by "_", words by " ", whatever separated them in the text: the
+    # syllables interleaved with their separators, joined once.
     if joined:
-        out = " ".join(sylls[a] if b - a == 1 else "_".join(sylls[a:b]) for a, b in zip(starts, starts[1:] + [n]))
+        seps = [" "] * (n - 1)
+        for i in joined:
+            seps[i - 1] = "_"
+        parts = [""] * (2 * n - 1)
+        parts[::2] = sylls
+        parts[1::2] = seps
+        out = "".join(parts)
     else:
         out = " ".join(sylls)
-    return Segmented(out, nfc, sylls, starts)
+    return Segmented(out, nfc, sylls, joined)
 
 
 # Repeated paragraphs (bylines, boilerplate, quotes) are tagged once. Only short texts are kept: they are

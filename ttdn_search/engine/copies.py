@@ -44,8 +44,7 @@ SHORT_THRESHOLD = 0.9
 def text_shingles(title_folded: str, body_folded: str) -> np.ndarray:
     """The shingle set an article's copies are compared on: its folded title's syllables, then its folded
     body's (the views `format.pack_views` stores, so the companion can recompute it)."""
-    h = format.syllable_hash
-    return shingles([h(s) for s in title_folded.split()] + [h(s) for s in body_folded.split()])
+    return shingles(format.syllable_hashes(title_folded.split() + body_folded.split()))
 
 
 def mix64(x: np.ndarray) -> np.ndarray:

@@ -191,6 +191,11 @@ def syllable_hash(syllable: str) -> int:
     return _HASH[syllable]
 
 
+def syllable_hashes(syllables: list[str]) -> list[int]:
+    """`syllable_hash` of each syllable (looked up in C, no call per syllable)."""
+    return list(map(_HASH.__getitem__, syllables))
+
+
 def bigrams(folded: list[str]) -> set[int]:
     """The buckets of every pair of adjacent folded syllables.
 

@@ -276,13 +276,15 @@ def mentions(text: str) -> list[Mention]:
 @lru_cache(maxsize=64)
 def _mentions(text: str) -> tuple[Mention, ...]:
     out = []
-    sports = _is_sports(text)
+    sports = None  # whether the text is a sports story: asked only of a text with a mention to keep
     former = _former_spans(text)
     for m in _mention_re().finditer(text):
         surface = m.group()
         unit = _unit_of(surface)
         if unit is None or any(a <= m.start() < b for a, b in former) or _excluded(text, m.start(), m.end(), unit, surface):
             continue
+        if sports is None:
+            sports = _is_sports(text)
         if sports and not re.search(_PLACE_CUE, text[max(0, m.start() - 40) : m.start()]) and not surface.startswith(("TP", "Tp", "Thành phố", "thành phố")):
             continue  # in a match report a bare "Nam Định", "Hà Nội" is the team
         out.append(Mention(unit, surface, m.start(), m.end(), text[max(0, m.start() - 80) : m.start()]))
