@@ -185,22 +185,22 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
         lows = joined.lower().split(" ") if simple else ()
         if len(lows) != len(words):  # lower() made or lost a space: never seen, but then word by word
             lows = [w.lower() for w in words]
-        for k, word in enumerate(words):
-            # Its syllables are all letters and digits exactly when the word without its "_" is.
-            if word.isalnum() or word.replace("_", "").isalnum():
-                add(lows[k] if len(word) <= MAX_KEY_CHARS else "_".join(p[:MAX_KEY_CHARS] for p in word.split("_")).lower())
-            elif "_" not in word:
-                # One syllable: its text is the word itself (the offsets are needed only to find the text
-                # of a word of several, which may touch or be apart in the line).
-                key = _one_refined.get(word, _NOT_SEEN)
-                if key is _NOT_SEEN:
-                    if len(_one_refined) > 10_000:
-                        _one_refined.clear()
-                    key = _one_refined[word] = _refined_key(word)
-                if key is not None:
-                    add(key)
-            else:
-                _refined(line[seg.flat[2 * k] : seg.flat[2 * k + 1]], add)
+        if words and _LONG_SYLLABLE.search(joined) is None:
+            # A word whose syllables are all letters and digits is its lower-case form (the usual case,
+            # taken a run at a time): only the words holding punctuation are looked at one by one.
+            prev = 0
+            for k in [k for k, w in enumerate(words) if not w.isalnum() and not w.replace("_", "").isalnum()]:
+                out.extend(lows[prev:k])
+                _punctuated(line, seg, k, words[k], add)
+                prev = k + 1
+            out.extend(lows[prev:])
+        else:
+            for k, word in enumerate(words):
+                # Its syllables are all letters and digits exactly when the word without its "_" is.
+                if word.isalnum() or word.replace("_", "").isalnum():
+                    add(lows[k] if len(word) <= MAX_KEY_CHARS else "_".join(p[:MAX_KEY_CHARS] for p in word.split("_")).lower())
+                else:
+                    _punctuated(line, seg, k, word, add)
         if not simple:
             from ttdn_search.segment import word_spans
 
@@ -212,6 +212,26 @@ def _segment_plain(chunk: str, out: list[str]) -> None:
                         add("_".join(p[:MAX_KEY_CHARS] for p in parts).lower())
                     continue
                 _refined(word, add)
+
+
+# A syllable longer than a key (its key is cut): the line's words are then taken one by one.
+_LONG_SYLLABLE = re.compile(rf"[^ _]{{{MAX_KEY_CHARS + 1},}}")
+
+
+def _punctuated(line: str, seg, k: int, word: str, add) -> None:
+    """The key of the k-th word of a line (NFC, no "_") that holds punctuation, if it has one."""
+    if "_" not in word:
+        # One syllable: its text is the word itself (the offsets are needed only to find the text of a
+        # word of several, which may touch or be apart in the line).
+        key = _one_refined.get(word, _NOT_SEEN)
+        if key is _NOT_SEEN:
+            if len(_one_refined) > 10_000:
+                _one_refined.clear()
+            key = _one_refined[word] = _refined_key(word)
+        if key is not None:
+            add(key)
+    else:
+        _refined(line[seg.flat[2 * k] : seg.flat[2 * k + 1]], add)
 
 
 def _refined(word: str, add) -> None:

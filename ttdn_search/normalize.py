@@ -114,7 +114,11 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     # str.translate looks every character of the text up in its table (77 ns each for Vietnamese text,
     # where nearly every line holds a quote or a dash): only the characters it changes are looked up.
-    text = _SPECIAL.sub(_special, text)
+    found = _SPECIAL.findall(text)
+    if found:
+        # One replacement per distinct character: no replacement makes a character another one changes.
+        for ch in set(found):
+            text = text.replace(ch, _SPECIAL_TO[ch])
     # A match of _WORD is a whole run of letters, inside a whitespace-separated token. Most tokens are
     # known to hold no run whose tone mark moves: the text is rewritten by _WORD only when one does.
     tokens = set(text.split()).difference(_PLACED)
@@ -136,12 +140,10 @@ def normalize(text: str) -> str:
     return _WORD.sub(_fix_word, text) if moved else text
 
 
-_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TRANSLATE)) + "]")
-_SPECIAL_TO = {chr(c): "" if v is None else v for c, v in _TRANSLATE.items()}
-
-
-def _special(m: re.Match) -> str:
-    return _SPECIAL_TO[m.group()]
+# The characters the table changes (it maps đ and Đ to themselves) and what each becomes.
+_SPECIAL_TO = {chr(c): "" if v is None else v for c, v in _TRANSLATE.items() if v != chr(c)}
+_SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_SPECIAL_TO)) + "]")
+assert not set("".join(_SPECIAL_TO.values())) & set(_SPECIAL_TO), "a replacement must not be replaced again"
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
