@@ -118,7 +118,9 @@ def test_damaged_whoosh_files_are_one_line_naming_rebuild(built, tmp_path):
     file cut short did the same. Every error reading Whoosh's files is the damaged-index message."""
     import shutil
 
-    for pattern, damage in (("_MAIN_*.toc", lambda b: b[:1167] + bytes([b[1167] ^ 0x08]) + b[1168:]),
+    # The table of contents' byte 284 from its end (in its list of segments, after the schema): the flip
+    # that raised AttributeError.
+    for pattern, damage in (("_MAIN_*.toc", lambda b: b[:-284] + bytes([b[-284] ^ 0x08]) + b[-283:]),
                             ("*._stored.col", lambda b: b[: len(b) // 3]),
                             ("*.trm", lambda b: b""), ("*.pst", lambda b: b[:10])):
         d = tmp_path / pattern.rsplit(".", 1)[-1]
