@@ -1,7 +1,7 @@
 """p50/p95 per query kind over every dev query set (queries, precision_queries, hard_queries), in-process, facets and
 highlights as the library computes them, after a warm pass over every fifth query.
 
-    python bench/latency_all.py INDEX [--json OUT] [--cpu]
+    python bench/latency_all.py INDEX [--json OUT] [--cpu] [--every N]
 
 --cpu times each query by the process's CPU time instead of the wall clock: for comparing two versions on
 a machine whose page cache or neighbours make the wall clock's tail noisy (it leaves out waiting for disk).
@@ -22,9 +22,12 @@ ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("index")
 ap.add_argument("--json", type=Path, metavar="OUT")
 ap.add_argument("--cpu", action="store_true", help="CPU time per query, not wall time")
+ap.add_argument("--every", type=int, default=1, metavar="N",
+                help="time every Nth query only (a sample, for alternating two versions on a large index)")
 args = ap.parse_args()
 s = Searcher(args.index)
 qs = [json.loads(l) for n in ("queries", "precision_queries", "hard_queries") for l in open(DEV / f"{n}.jsonl", encoding="utf-8")]
+qs = qs[:: args.every]
 for q in qs[::5]:
     s.search(q["query"])
 clock = time.process_time if args.cpu else time.perf_counter
