@@ -24,6 +24,8 @@ def test_bitmap_helpers():
     assert B.members(bm) == ids
     assert B.highest(bm, 3) == [63, 64, 1000]
     assert B.highest(bm, 50) == ids
+    assert [B.lowest(bm, k) for k in (0, 1, 2, 3, 4, 7, 50)] == [ids[:k] for k in (0, 1, 2, 3, 4, 7, 50)]
+    assert B.lowest(0, 5) == []
     # Bit-sliced counters: three sets, counts 0..3.
     sets = [B.from_ids(s, 16) for s in ([1, 2, 3], [2, 3], [3, 5])]
     planes = B.count_planes(sets)
@@ -533,3 +535,27 @@ def test_index_wide_bitmaps_join_and_cut_as_shifts_do(segments):
         cut = cutter(x, segments)
         assert [cut(o, full(n)) for o, n in zip(offsets, sizes)] == [x >> o & full(n) for o, n in zip(offsets, sizes)]
     assert MANY < 25
+
+
+def test_all_of_over_many_segments_is_the_segment_by_segment_answer(tmp_path, monkeypatch):
+    """Beyond MANY segments `Segments.all_of` ANDs index-wide sets (remembered by the view): the same
+    documents as segment by segment, for rare, common, absent and repeated keys, asked twice."""
+    import random
+
+    from ttdn_search.engine import segments as S
+
+    d = tmp_path / "ix"
+    build_index([SAMPLES], d, jobs=1, batch_size=4)
+    with Searcher(d) as s:
+        view = s.segments
+        assert len(view.parts) > 2
+        words = sorted({w for n in range(view.ndocs) for w in view.texts(n)[1].split()})
+        rng = random.Random(3)
+        sets = [rng.sample(words, rng.choice((1, 2, 3))) for _ in range(80)] + [["thong", "khong-co-dau"], []]
+        keysets = [[F.folded_key(w) for w in ws] for ws in sets]
+        want = [view.all_of(ks) for ks in keysets]  # segment by segment (a few parts)
+        assert any(want) and not all(want)
+        monkeypatch.setattr(S, "MANY", 0)
+        for _ in range(2):  # the second time from what the view remembered
+            assert [view.all_of(ks) for ks in keysets] == want
+        assert view._bitmaps and view._dfs

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from ttdn_search.engine.derived import words_of, write_groups_after, write_vocab_after
+from ttdn_search.engine.derived import words_of, write_facets_after, write_groups_after, write_vocab_after
 from ttdn_search.engine.merging import DEFAULT_BATCH, merge_small
 from ttdn_search.engine.vocab import read_vocab
 from ttdn_search.errors import NothingToIndex, TtdnError
@@ -364,6 +364,7 @@ def _build_into(paths, index_dir: Path, fresh: bool, jobs, batch_size, progress,
             write_vocab_after(reader, index_dir, segments_before,
                          not fresh and meta.get("vocab_generation") == start_generation, merged, merging_new)
         floor = max(floor, write_groups_after(reader, index_dir, generation, merged))
+        write_facets_after(reader, index_dir, generation)
     finally:
         reader.close()
     write_meta(index_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), articles=report.total, stamp=floor,

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from ttdn_search import query as P
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import at_least, count_planes, members
+from ttdn_search.engine.bitmaps import at_least, count_planes, from_ids, lowest, members
 from ttdn_search.collapse import COUNT_UNITS, copies_json, ranked_groups
 from ttdn_search.engine.facet_counts import count_facets
 from ttdn_search.engine.groups import Groups, load_groups
@@ -307,8 +307,11 @@ class Searcher:
         bms = [view.bitmap(F.folded_key(f)) for f in run.folded]
         near = at_least(count_planes(bms), len(bms) - 1, view.live)
         missing: Counter = Counter()
-        for d in members(near)[:200]:
-            gone = [i for i, bm in enumerate(bms) if not bm >> d & 1]
+        docs = lowest(near, 200)
+        picked = from_ids(docs, view.ndocs)  # each set's share of them: `bm >> d` would copy the set per test
+        holding = [set(members(bm & picked)) for bm in bms]
+        for d in docs:
+            gone = [i for i, held in enumerate(holding) if d not in held]
             if len(gone) == 1:
                 missing[gone[0]] += 1
         keys = run.keys

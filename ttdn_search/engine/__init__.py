@@ -10,4 +10,5 @@
     rank.py           candidates and their scores (BM25 + phrase, exact-diacritic and word evidence)
     facet_counts.py   facet counts of a set of documents
     vocab.py          the index's own vocabulary (compounds, accented spellings; vocab.bin)
+    listed.py         facet values', facets' and months' sets index-wide (facets.bin)
 """

@@ -74,6 +74,21 @@ def at_least(planes: list[int], c: int, universe: int) -> int:
     return (gt | eq) & universe
 
 
+def lowest(x: int, k: int) -> list[int]:
+    """The k lowest document numbers in a bitmap (all of them when it holds fewer), ascending: no list of
+    every member."""
+    if k <= 0 or not x:
+        return []
+    b = x.to_bytes((x.bit_length() + 7) >> 3, "little")
+    out: list[int] = []
+    for m in _NONZERO.finditer(b):
+        i = m.start()
+        out.extend([(i << 3) + j for j in _BITS[b[i]]])
+        if len(out) >= k:
+            break
+    return out[:k]
+
+
 def highest(x: int, k: int) -> list[int]:
     """The k highest document numbers in a bitmap (all of them when it holds fewer), ascending."""
     if k <= 0 or not x:

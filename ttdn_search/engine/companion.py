@@ -13,11 +13,8 @@ so opening costs nothing however large the index is.
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import mmap
-import re
 import struct
 import zlib
 from array import array
@@ -26,7 +23,6 @@ from pathlib import Path
 from ttdn_search.engine import format as F
 from ttdn_search.engine.bitmaps import from_ids, full, members
 from ttdn_search.errors import CompanionMissing, SchemaMismatch
-from ttdn_search.normalize import fold
 
 ENTRY_CACHE = 4096  # key entries each open file remembers (Companion._entry)
 
@@ -94,15 +90,15 @@ class Companion:
             self._check(added_at, added_at + 4 * n)
             self.added = array("I")  # when each document was indexed
             self.added.frombytes(mm[added_at : added_at + 4 * n])
-            self._check(kl_at, kl_at + kl_len)
-            self.keylist: dict[str, int] = json.loads(mm[kl_at : kl_at + kl_len].decode("utf-8"))
+            # The key list (facet values and months, with their counts) is parsed when first asked: a
+            # search with facets.bin (engine/listed.py) never asks it (0.6 ms a segment).
+            self._kl, self._keylist = (kl_at, kl_len), None
             self._names_at = kl_at + kl_len
             if self._names_at + self._names_len != self._checks_at:
                 raise ValueError("the code table does not end where the checksums start")
             self._check(self._docoffs + 8 * self.ndocs, self._docoffs + 8 * self.ndocs + 8)
-            if (len(self.dates) != n or len(self.ties) != n or len(self.added) != n
-                    or not isinstance(self.keylist, dict)):
-                raise ValueError("short dates block or key list")
+            if len(self.dates) != n or len(self.ties) != n or len(self.added) != n:
+                raise ValueError("short dates block")
         except (struct.error, ValueError) as exc:  # ValueError: UnicodeDecodeError and JSONDecodeError too
             self.close()
             raise CompanionMissing(_rebuild_hint(self.path, "bị cắt cụt hoặc hỏng")) from exc
@@ -120,6 +116,21 @@ class Companion:
         self._names: tuple[dict[int, str], dict[int, str]] | None = None  # format.decoders
         self._folds: dict[str, str] = {}  # code -> its syllable folded (the suggester's spellings) ...
         self._by_fold: dict[str, set[str]] = {}  # ... and back
+
+    @property
+    def keylist(self) -> dict[str, int]:
+        """Each facet value's and month's key in this file -> its documents (format.listed)."""
+        if self._keylist is None:
+            at, n = self._kl
+            self._check(at, at + n)
+            try:
+                keylist = json.loads(self._mm[at : at + n].decode("utf-8"))
+                if not isinstance(keylist, dict):
+                    raise ValueError("not a key list")
+            except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError too
+                raise CompanionMissing(_rebuild_hint(self.path, "bị hỏng")) from exc
+            self._keylist = keylist
+        return self._keylist
 
     def verify(self) -> None:
         """Check every page of the file (raises CompanionMissing on the first damaged one)."""
@@ -208,45 +219,10 @@ class Companion:
         return self._names
 
     def spellings(self, docnums: list[int], folded: list[str]) -> dict[str, int]:
-        """How the word views of `docnums` write a run of folded syllables: spelling ("võ văn thưởng") ->
-        times found. A code is folded the first time a document shows it (cached per open file, with the
-        codes of each folded syllable), and the run is looked for as codes: no document is decoded."""
-        if not folded:
-            return {}
-        names = self._syllables()
-        folds, by_fold = self._folds, self._by_fold
-        mm = self._mm
-        find = mm.find
-        sep = F.VIEW_SEP
-        gone = F.WORD_SEP + F.LINE
-        none: frozenset = frozenset()
-        out: dict[str, int] = {}
-        for _, s, e in self._located(docnums):
-            j = find(sep, find(sep, s, e) + 1, e) + 1
-            text = mm[j : find(sep, j, e)].translate(None, gone).decode("utf-8")
-            chars = set(text)
-            for c in chars.difference(folds):
-                f = folds[c] = fold(names[F.code_rank(c)])
-                by_fold.setdefault(f, set()).add(c)
-            classes = [sorted(by_fold.get(f, none) & chars) for f in folded]
-            if not all(classes):
-                continue
-            if math.prod(map(len, classes)) <= 16:  # a few spellings: count each (str.count, no regex)
-                runs = ["".join(r) for r in itertools.product(*classes)]
-                if len(set(runs[0])) < len(runs[0]) and len(runs) > 1:
-                    runs = []  # a syllable repeated ("viet nam viet nam"): spellings may overlap, see below
-                for run in runs:
-                    n = text.count(run)
-                    if n:
-                        spelling = " ".join(names[F.code_rank(c)] for c in run)
-                        out[spelling] = out.get(spelling, 0) + n
-                if runs:
-                    continue
-            pattern = "".join("[" + "".join(map(re.escape, c)) + "]" for c in classes)
-            for m in re.finditer(pattern, text):  # non-overlapping, left to right
-                spelling = " ".join(names[F.code_rank(c)] for c in m.group())
-                out[spelling] = out.get(spelling, 0) + 1
-        return out
+        """How the word views of `docnums` write a run of folded syllables (engine/spellings.py)."""
+        from ttdn_search.engine.spellings import spellings
+
+        return spellings(self, docnums, folded)
 
     def texts(self, docnum: int) -> tuple[str, str, str]:
         """(folded title, folded body, word view) of a document as text: syllables space-separated, the word

@@ -1,6 +1,6 @@
 """What an index run writes after its last commit, derived from the index and rebuilt when damaged:
-vocab.bin (engine/vocab.py) and copies.bin (engine/groups.py), each from the one before and what the run
-changed where it can, else from every segment."""
+vocab.bin (engine/vocab.py), copies.bin (engine/groups.py) and facets.bin (engine/listed.py), each from
+the one before and what the run changed where it can, else from every segment."""
 
 from __future__ import annotations
 
@@ -66,5 +66,17 @@ def write_groups_after(reader, index_dir: Path, generation: int, merged=None) ->
             write_groups(index_dir, generation, view,
                          Groups.from_labels(find_labels(view) if labels is None else labels))
         return view.latest_stamp()
+    finally:
+        view.close()
+
+
+def write_facets_after(reader, index_dir: Path, generation: int) -> None:
+    """facets.bin for the committed generation (engine/listed.py), unless it holds it already."""
+    from ttdn_search.engine.listed import write_listed
+
+    view = reader.segments()
+    try:
+        if view.parts and view.wide() is None:
+            write_listed(index_dir, generation, view)
     finally:
         view.close()

@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttdn_search.engine import format as F
-from ttdn_search.engine.bitmaps import cutter, from_ids, full, join, members
+from ttdn_search.engine.bitmaps import MANY, cutter, from_ids, full, join, members
 from ttdn_search.engine.companion import Companion
+from ttdn_search.engine.listed import Listed, read_listed, wide_key
 from ttdn_search.errors import IndexDamaged
+
+
+# What a view remembers of keys joined from its segments (Segments.bitmap, .df): about 500 sets over a
+# million documents, and counts of as many keys as a long-running server asks.
+BITMAP_CACHE_BYTES = 64 << 20
+DF_CACHE = 1 << 16
 
 
 @dataclass
@@ -32,7 +39,7 @@ def companion_path(folder: str | Path, segment_id: str) -> Path:
 class Segments:
     """The companions of every segment, as one space of document numbers."""
 
-    def __init__(self, infos: list[SegmentInfo], ndocs: int, folder: str | Path):
+    def __init__(self, infos: list[SegmentInfo], ndocs: int, folder: str | Path, generation: int | None = None):
         self.parts: list[tuple[Companion, int]] = []
         self.segment_ids: list[str] = []  # of each part
         self._starts: list[int] = []
@@ -65,11 +72,32 @@ class Segments:
         # BM25's average length: folded syllables of title and body per document (deleted ones included).
         self.avg_syllables = sum(c.syllables for c, _ in self.parts) / self.ndocs if self.ndocs else 0.0
         self._facets: dict[tuple[str, str | None], int] = {}
+        # Keys' sets and counts joined from every part, remembered (a query asks the same keys at several
+        # levels, the next query many of them again; each costs a lookup per segment).
+        self._bitmaps: dict[str, int] = {}
+        self._bitmap_bytes = 0
+        self._dfs: dict[str, int] = {}
         self._values: dict[str, dict[str, int]] | None = None
+        # facets.bin (engine/listed.py), read on the first facet or month asked, when it is of this
+        # generation (`generation`: the reader's; None: never, the companions answer).
+        self._folder, self._generation = Path(folder), generation
+        self._listed: Listed | None | bool = False
 
     def close(self) -> None:
         for comp, _ in self.parts:
             comp.close()
+        if getattr(self, "_listed", None):
+            self._listed.close()
+
+    def wide(self) -> Listed | None:
+        """facets.bin when it holds this generation of the index, else None (read once; dropped when a
+        set in it proves damaged, and the companions answer)."""
+        if self._listed is False:
+            self._listed = None
+            if self._generation is not None and self.parts:
+                self._listed = read_listed(self._folder, self._generation,
+                                           [(sid, comp.ndocs) for sid, (comp, _) in zip(self.segment_ids, self.parts)])
+        return self._listed
 
     def companions(self) -> list[tuple[str, Companion]]:
         """(segment id, companion) of every part."""
@@ -84,10 +112,32 @@ class Segments:
         return comp, docnum - offset
 
     def bitmap(self, key: str) -> int:
-        return join([(offset, comp.bitmap(key)) for comp, offset in self.parts])
+        if wide_key(key) and (listed := self.wide()) is not None:
+            try:
+                return listed.bitmap(key)
+            except ValueError:  # a damaged chunk (zlib.error is one too): the companions have the same set
+                listed.close()
+                self._listed = None
+        bm = self._bitmaps.get(key)
+        if bm is None:
+            bm = join([(offset, comp.bitmap(key)) for comp, offset in self.parts])
+            if len(self.parts) > 1:  # one part: the companion's own bitmap, nothing to join
+                if self._bitmap_bytes > BITMAP_CACHE_BYTES:
+                    self._bitmaps.clear()
+                    self._bitmap_bytes = 0
+                self._bitmaps[key] = bm
+                self._bitmap_bytes += bm.bit_length() >> 3
+        return bm
 
     def df(self, key: str) -> int:
-        return sum(comp.df(key) for comp, _ in self.parts)
+        if wide_key(key) and (listed := self.wide()) is not None:
+            return listed.df(key)
+        df = self._dfs.get(key)
+        if df is None:
+            if len(self._dfs) >= DF_CACHE:
+                self._dfs.clear()
+            df = self._dfs[key] = sum(comp.df(key) for comp, _ in self.parts)
+        return df
 
     def iter_words(self):
         """(word, document frequency) of each word, segment by segment (a word recurs across segments)."""
@@ -99,6 +149,15 @@ class Segments:
         stopping as soon as nothing is left (a segment with nothing of `within` is not read at all)."""
         if not keys:
             return self.everything if within is None else within
+        if within is None and len(self.parts) > MANY:
+            # Many segments: a lookup per key and segment costs more than ANDing the index-wide sets,
+            # which the view remembers for the next query (rarest first, stopping at nothing).
+            out = None
+            for key in sorted(keys, key=self.df):
+                out = self.bitmap(key) if out is None else out & self.bitmap(key)
+                if not out:
+                    return 0
+            return out
         out = []
         cut = cutter(within, len(self.parts)) if within is not None else None
         for comp, offset in self.parts:
@@ -131,6 +190,8 @@ class Segments:
         return sorted(self._facet_dfs().get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _facet_dfs(self) -> dict[str, dict[str, int]]:
+        if self._values is None and (listed := self.wide()) is not None:
+            self._values = listed.facet_dfs()
         if self._values is None:
             values: dict[str, dict[str, int]] = {}
             for comp, _ in self.parts:
@@ -143,6 +204,8 @@ class Segments:
         return self._values
 
     def _months(self) -> list[str]:
+        if (listed := self.wide()) is not None:
+            return listed.months()
         return sorted({k[1:] for comp, _ in self.parts for k in comp.keylist if F.is_month_key(k)}, reverse=True)
 
     def date(self, docnum: int) -> int:
@@ -153,6 +216,9 @@ class Segments:
         """(YYYY-MM, documents of bm dated in it) of every month holding any, oldest first: per segment, an
         AND and a count of each of its month bitmaps (kept as ints by the companion) with its share of bm,
         0.2 ms on news-20k whatever the size of bm (reading dates one by one cost 2 us per document)."""
+        if self.wide() is not None:  # index-wide month sets: one AND each
+            found = ((m, (self.bitmap(F.month_key(m)) & bm).bit_count()) for m in reversed(self._months()))
+            return [(m, n) for m, n in found if n]
         counts: dict[str, int] = {}
         cut = cutter(bm, len(self.parts))
         for comp, offset in self.parts:  # segment by segment: its own month bitmaps and its share of bm

@@ -337,7 +337,8 @@ class StoredReader:
 
     def segments(self) -> Segments:
         """The companions of this reader's segments, as one document space."""
-        return Segments(self.segment_infos(), self._reader.doc_count_all(), self.ix.storage.folder)
+        return Segments(self.segment_infos(), self._reader.doc_count_all(), self.ix.storage.folder,
+                        self._reader.generation())
 
     @_reads_store
     def up_to_date(self) -> bool:
