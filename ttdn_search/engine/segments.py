@@ -149,9 +149,10 @@ class Segments:
         stopping as soon as nothing is left (a segment with nothing of `within` is not read at all)."""
         if not keys:
             return self.everything if within is None else within
-        if within is None and len(self.parts) > MANY:
-            # Many segments: a lookup per key and segment costs more than ANDing the index-wide sets,
-            # which the view remembers for the next query (rarest first, stopping at nothing).
+        if within is None and len(self.parts) > MANY and all(k in self._bitmaps for k in keys):
+            # Many segments, and the view remembers every key's index-wide set: ANDing them costs less than
+            # a lookup per key and segment (rarest first, stopping at nothing). A key not remembered is
+            # cheaper segment by segment, where a rare key's list is tested without making its bitmap.
             out = None
             for key in sorted(keys, key=self.df):
                 out = self.bitmap(key) if out is None else out & self.bitmap(key)

@@ -129,6 +129,10 @@ class SortedPart(Mapping):
             self._dict = {k: (t, df) for (k, t), df in zip(lines, self._dfs)}
         return self._dict
 
+    def items(self):
+        """Every (key, (spelling, df)), from the dict of them all (Mapping's would look each key up)."""
+        return self._as_dict().items()
+
     def get(self, key, default=None):
         hit = self._find(key) if isinstance(key, str) else None
         return default if hit is None else hit
