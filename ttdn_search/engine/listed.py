@@ -130,17 +130,15 @@ class Listed:
 
 def read_listed(index_dir: Path, generation: int, segments: list[tuple[str, int]]) -> Listed | None:
     """facets.bin when it was written for this generation and these segments, else None."""
-    try:
-        listed = Listed(Path(index_dir) / FACETS_FILE)
-    except (OSError, ValueError, KeyError, TypeError, struct.error):
-        return None
-    if not listed.holds(generation, segments):
+    listed = _any_listed(index_dir)
+    if listed is not None and not listed.holds(generation, segments):
         listed.close()
         return None
     return listed
 
 
 def _any_listed(index_dir: Path) -> Listed | None:
+    """facets.bin as written, of whatever generation; None when missing or damaged."""
     try:
         return Listed(Path(index_dir) / FACETS_FILE)
     except (OSError, ValueError, KeyError, TypeError, struct.error):
